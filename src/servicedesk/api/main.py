@@ -1,0 +1,29 @@
+"""The NinjaAPI instance behind /api/v1/."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from servicedesk.accounts.api import router as accounts_router
+from servicedesk.api.auth import BrowserSessionAuth, TokenAuth
+from servicedesk.api.errors import install_error_handlers
+from servicedesk.api.renderers import ReadableJSONRenderer
+from servicedesk.catalog.api import router as catalog_router
+from servicedesk.tickets.api.router import router as tickets_router
+
+api = NinjaAPI(
+    title="Plas-Tek Service Desk API",
+    version="1",
+    description=(
+        "REST API службы поддержки Plas-Tek. Авторизация: `Authorization: Bearer <токен>` "
+        "(`manage.py issue_token ЛОГИН`) или сессия браузера. Ошибки — JSON с полями "
+        "`code`, `message`, `detail[]` (сообщения на русском)."
+    ),
+    auth=[TokenAuth(), BrowserSessionAuth()],
+    urls_namespace="api-v1",
+    renderer=ReadableJSONRenderer(),
+)
+install_error_handlers(api)
+api.add_router("", tickets_router)
+api.add_router("", catalog_router)
+api.add_router("", accounts_router)

@@ -1,0 +1,47 @@
+"""Reads of the catalogue."""
+
+from __future__ import annotations
+
+from servicedesk.catalog.domain import (
+    CatalogueProblem,
+    Impact,
+    LevelFacts,
+    ServiceFacts,
+    find_catalogue_problems,
+)
+from servicedesk.catalog.models import CatalogSettings, Service, SlaLevel
+
+
+def level_facts() -> list[LevelFacts]:
+    return [
+        LevelFacts(code=level.code, priority=level.priority, rank=level.rank)
+        for level in SlaLevel.objects.all()
+    ]
+
+
+def default_sla_level() -> SlaLevel | None:
+    """Return the level used for services the catalogue does not describe."""
+    row = CatalogSettings.objects.select_related("default_sla_level").filter(pk=1).first()
+    return row.default_sla_level if row else None
+
+
+def effective_sla_level(service: Service) -> SlaLevel | None:
+    """Return the service's own level, or the configured default when it has none."""
+    return service.sla_level or default_sla_level()
+
+
+def catalogue_problems() -> list[CatalogueProblem]:
+    """Return every contradiction and gap of the catalogue, for checks, admin and dashboard."""
+    default = default_sla_level()
+    facts = [
+        ServiceFacts(
+            code=service.code,
+            name=service.name,
+            impact=Impact(service.impact) if service.impact else None,
+            sla_level_code=service.sla_level.code if service.sla_level else None,
+            in_catalogue=service.in_catalogue,
+            in_classifier=service.in_classifier,
+        )
+        for service in Service.objects.filter(is_active=True).select_related("sla_level")
+    ]
+    return find_catalogue_problems(facts, level_facts(), default.code if default else "—")

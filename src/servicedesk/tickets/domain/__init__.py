@@ -1,0 +1,1 @@
+"""Ticket rules without Django: status categories, transitions, event types."""

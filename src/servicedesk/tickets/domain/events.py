@@ -1,0 +1,38 @@
+"""The kinds of things that happen to a ticket; each is one immutable event."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class TicketEventType(StrEnum):
+    CREATED = "created"
+    FIELDS_CHANGED = "fields_changed"
+    STATUS_CHANGED = "status_changed"
+    REOPENED = "reopened"
+    ASSIGNED = "assigned"
+    SERVICE_CHANGED = "service_changed"
+    PRIORITY_RAISED = "priority_raised"
+    COMMENTED = "commented"
+    ATTACHMENT_ADDED = "attachment_added"
+    LINE_NOT_IN_CONTRACT = "line_not_in_contract"
+    FIRST_REACTION = "first_reaction"
+
+    @property
+    def label(self) -> str:
+        return EVENT_LABELS.get(self, self.value)
+
+
+EVENT_LABELS = {
+    TicketEventType.CREATED: "Создано",
+    TicketEventType.FIELDS_CHANGED: "Изменены поля",
+    TicketEventType.STATUS_CHANGED: "Изменён статус",
+    TicketEventType.REOPENED: "Открыто повторно",
+    TicketEventType.ASSIGNED: "Назначено",
+    TicketEventType.SERVICE_CHANGED: "Изменена услуга",
+    TicketEventType.PRIORITY_RAISED: "Повышен приоритет",
+    TicketEventType.COMMENTED: "Комментарий",
+    TicketEventType.ATTACHMENT_ADDED: "Добавлен файл",
+    TicketEventType.LINE_NOT_IN_CONTRACT: "Линия не входит в договор",
+    TicketEventType.FIRST_REACTION: "Первая реакция",
+}

@@ -1,0 +1,33 @@
+"""The one write path for tickets: every state change goes through these functions."""
+
+from servicedesk.tickets.services.comments import ticket_attach, ticket_comment
+from servicedesk.tickets.services.create import NewTicket, ticket_create
+from servicedesk.tickets.services.fields import (
+    UNSET,
+    TicketPatch,
+    ticket_raise_priority,
+    ticket_set_service,
+    ticket_update,
+)
+from servicedesk.tickets.services.workflow import (
+    allowed_statuses,
+    ticket_assign,
+    ticket_take,
+    ticket_transition,
+)
+
+__all__ = [
+    "UNSET",
+    "NewTicket",
+    "TicketPatch",
+    "allowed_statuses",
+    "ticket_assign",
+    "ticket_attach",
+    "ticket_comment",
+    "ticket_create",
+    "ticket_raise_priority",
+    "ticket_set_service",
+    "ticket_take",
+    "ticket_transition",
+    "ticket_update",
+]

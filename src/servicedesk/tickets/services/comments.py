@@ -1,0 +1,145 @@
+"""Replies, internal notes and attached files."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import IO
+
+from django.core.files.base import File
+from django.db import transaction
+
+from servicedesk.accounts.models import Contact, User
+from servicedesk.core.errors import Forbidden, ValidationFailed
+from servicedesk.core.options import desk_options
+from servicedesk.tickets.domain.events import TicketEventType
+from servicedesk.tickets.domain.statuses import StatusCategory
+from servicedesk.tickets.models import Attachment, Channel, Comment
+from servicedesk.tickets.selectors import default_status
+from servicedesk.tickets.services import rules
+from servicedesk.tickets.services.change import TicketChange, begin_change, finish_change
+from servicedesk.tickets.services.workflow import apply_status, mark_reaction
+
+FILENAME_MAX = 255
+
+
+def _requester_answered(change: TicketChange) -> None:
+    """Put the ticket back into work when the requester answers or objects to a resolution."""
+    category = change.ticket.status_category
+    if category in (StatusCategory.PENDING_REQUESTER, StatusCategory.RESOLVED):
+        apply_status(change, default_status(StatusCategory.OPEN), reason="Ответ заявителя")
+
+
+@transaction.atomic
+def ticket_comment(
+    *,
+    actor: User | None,
+    number: str | int,
+    body: str,
+    is_public: bool = True,
+    channel: str = Channel.API,
+    author_contact: Contact | None = None,
+    expected_version: int | None = None,
+    system_label: str = "Система",
+) -> Comment:
+    """Add a public reply or an internal note; a staff reply counts as the first reaction."""
+    text = rules.require_text(
+        body, field="body", label="Текст", maximum=rules.TEXT_MAX, required=True
+    )
+    if actor is not None and actor.client_id is not None and not is_public:
+        raise Forbidden("Пользователь клиента не может оставлять внутренние заметки")
+    change = begin_change(
+        actor=actor, number=number, expected_version=expected_version, system_label=system_label
+    )
+    if change.ticket.status_category in (StatusCategory.CLOSED, StatusCategory.CANCELLED):
+        raise ValidationFailed("Обращение закрыто: создайте новое обращение", field="body")
+    comment = Comment.objects.create(
+        ticket=change.ticket,
+        author=actor,
+        author_contact=author_contact,
+        body=text,
+        is_public=is_public,
+        channel=channel,
+        created_at=change.at,
+    )
+    change.record(
+        TicketEventType.COMMENTED, {"public": is_public, "channel": channel}, comment=comment
+    )
+    from_staff = actor is not None and actor.is_support_staff
+    if from_staff and is_public:
+        mark_reaction(change)
+    elif not from_staff:
+        _requester_answered(change)
+    finish_change(change)
+    return comment
+
+
+def _validated_upload(filename: str, size: int) -> str:
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if not name:
+        raise ValidationFailed("У файла нет имени", field="file")
+    if len(name) > FILENAME_MAX:
+        stem, dot, suffix = name.rpartition(".")
+        name = (stem[: FILENAME_MAX - len(suffix) - 1] + dot + suffix) if dot else name[:255]
+    limit = desk_options().attachment_max_bytes
+    if size > limit:
+        raise ValidationFailed(
+            f"Файл «{name}» больше допустимых {limit // (1024 * 1024)} МБ", field="file"
+        )
+    if size == 0:
+        raise ValidationFailed(f"Файл «{name}» пустой", field="file")
+    return name
+
+
+@transaction.atomic
+def ticket_attach(
+    *,
+    actor: User | None,
+    number: str | int,
+    content: IO[bytes],
+    filename: str,
+    content_type: str,
+    size: int,
+    is_public: bool = True,
+    comment: Comment | None = None,
+    system_label: str = "Система",
+) -> Attachment:
+    """Store a file with the ticket (outside the web root) and record it in the history."""
+    name = _validated_upload(filename, size)
+    if actor is not None and actor.client_id is not None and not is_public:
+        raise Forbidden("Пользователь клиента не может прикладывать внутренние файлы")
+    change = begin_change(
+        actor=actor, number=number, expected_version=None, system_label=system_label
+    )
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: content.read(1024 * 1024), b""):
+        digest.update(chunk)
+    content.seek(0)
+    attachment = Attachment(
+        ticket=change.ticket,
+        comment=comment,
+        filename=name,
+        content_type=(content_type or "application/octet-stream")[:150],
+        size=size,
+        sha256=digest.hexdigest(),
+        is_public=is_public,
+        uploaded_by=actor,
+        created_at=change.at,
+    )
+    attachment.file.save(name, File(content), save=False)
+    try:
+        attachment.save()
+    except Exception:
+        # The file reached the disk but its row did not: do not leave an orphan behind.
+        attachment.file.delete(save=False)
+        raise
+    change.record(
+        TicketEventType.ATTACHMENT_ADDED,
+        {
+            "filename": name,
+            "size": size,
+            "content_type": attachment.content_type,
+            "public": is_public,
+        },
+    )
+    finish_change(change)
+    return attachment
