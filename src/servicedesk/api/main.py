@@ -8,7 +8,9 @@ from servicedesk.accounts.api import router as accounts_router
 from servicedesk.api.auth import BrowserSessionAuth, TokenAuth
 from servicedesk.api.errors import install_error_handlers
 from servicedesk.api.renderers import ReadableJSONRenderer
+from servicedesk.calendars.api import router as calendars_router
 from servicedesk.catalog.api import router as catalog_router
+from servicedesk.sla.api import router as sla_router
 from servicedesk.tickets.api.router import router as tickets_router
 
 api = NinjaAPI(
@@ -27,3 +29,5 @@ install_error_handlers(api)
 api.add_router("", tickets_router)
 api.add_router("", catalog_router)
 api.add_router("", accounts_router)
+api.add_router("", sla_router)
+api.add_router("", calendars_router)

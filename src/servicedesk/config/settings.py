@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "servicedesk.calendars",
     "servicedesk.catalog",
     "servicedesk.tickets",
+    "servicedesk.sla",
 ]
 
 MIDDLEWARE = [

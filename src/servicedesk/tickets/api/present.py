@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from servicedesk.accounts.models import Contact, User
 from servicedesk.catalog.models import SlaLevel
+from servicedesk.sla.selectors import ClockView, ticket_clocks
 from servicedesk.tickets.domain.events import TicketEventType
 from servicedesk.tickets.models import Attachment, Comment, Ticket, TicketEvent
 
@@ -26,7 +27,27 @@ def _contact(contact: Contact | None) -> dict[str, Any] | None:
     return {"id": contact.pk, "name": str(contact), "kind": contact.kind}
 
 
-def ticket_row(ticket: Ticket) -> dict[str, Any]:
+def clock_out(view: ClockView) -> dict[str, Any]:
+    return {
+        "target": view.target,
+        "label": view.label,
+        "calendar": view.calendar,
+        "due_at": view.due_at,
+        "elapsed_seconds": view.elapsed_seconds,
+        "remaining_seconds": view.remaining_seconds,
+        "target_seconds": view.target_seconds,
+        "state": view.state,
+        "paused": view.state == "paused",
+        "breached": view.state == "breached",
+        "at_risk": view.at_risk,
+        "breached_at": view.breached_at,
+        "stopped_at": view.stopped_at,
+    }
+
+
+def ticket_row(ticket: Ticket, clocks: list[ClockView] | None = None) -> dict[str, Any]:
+    if clocks is None:
+        clocks = ticket_clocks(ticket)
     return {
         "number": ticket.display_number,
         "subject": ticket.subject,
@@ -50,6 +71,7 @@ def ticket_row(ticket: Ticket) -> dict[str, Any]:
         "created_at": ticket.created_at,
         "updated_at": ticket.updated_at,
         "version": ticket.version,
+        "sla": [clock_out(view) for view in clocks],
     }
 
 

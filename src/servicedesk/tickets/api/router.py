@@ -14,6 +14,7 @@ from servicedesk.api.auth import current_user
 from servicedesk.api.pagination import paginate
 from servicedesk.api.schemas import ERRORS
 from servicedesk.core.errors import NotFound
+from servicedesk.sla.selectors import clocks_for_tickets
 from servicedesk.tickets import selectors, services
 from servicedesk.tickets.api import present
 from servicedesk.tickets.api.schemas import (
@@ -87,7 +88,8 @@ def list_tickets(request: HttpRequest, query: Query[TicketQuery]) -> Any:
         query.page,
         query.page_size,
     )
-    return meta | {"results": [present.ticket_row(ticket) for ticket in rows]}
+    clocks = clocks_for_tickets(rows)
+    return meta | {"results": [present.ticket_row(t, clocks.get(t.pk, [])) for t in rows]}
 
 
 @router.get("/tickets/{number}", response={200: TicketOut, **ERRORS}, summary="Карточка")

@@ -80,6 +80,22 @@ class ContactRef(Schema):
     kind: str
 
 
+class ClockOut(Schema):
+    target: str
+    label: str
+    calendar: str
+    due_at: datetime | None
+    elapsed_seconds: int
+    remaining_seconds: int
+    target_seconds: int
+    state: str
+    paused: bool
+    breached: bool
+    at_risk: bool
+    breached_at: datetime | None
+    stopped_at: datetime | None
+
+
 class TicketOut(Schema):
     number: str
     subject: str
@@ -102,6 +118,7 @@ class TicketOut(Schema):
     resolved_at: datetime | None
     closed_at: datetime | None
     version: int
+    sla: list[ClockOut]
 
 
 class TicketListRow(Schema):
@@ -119,6 +136,7 @@ class TicketListRow(Schema):
     created_at: datetime
     updated_at: datetime
     version: int
+    sla: list[ClockOut]
 
 
 class TicketPage(PageOut):

@@ -28,6 +28,11 @@ class TicketChange:
     label: str
     fields: set[str] = field(default_factory=set)
     events: list[TicketEvent] = field(default_factory=list)
+    previous: dict[str, Any] = field(default_factory=dict)
+
+    def event_data(self, event_type: TicketEventType) -> dict[str, Any]:
+        """Return the data of the first event of this type recorded in this change."""
+        return next((e.data for e in self.events if e.type == event_type.value), {})
 
     @property
     def by_staff(self) -> bool:
@@ -38,6 +43,7 @@ class TicketChange:
         old = getattr(self.ticket, name)
         if old == value:
             return None
+        self.previous.setdefault(name, old)
         setattr(self.ticket, name, value)
         self.fields.add(name)
         return old, value

@@ -9,13 +9,30 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from servicedesk.sla.services import sla_follow_change, sla_start_clocks
+from servicedesk.tickets.domain.events import TicketEventType
+
 if TYPE_CHECKING:
     from servicedesk.tickets.services.change import TicketChange
 
 
 def after_create(change: TicketChange) -> None:
     """React to a new ticket (its CREATED event is already saved)."""
+    sla_start_clocks(ticket=change.ticket, at=change.at, actor=change.actor, label=change.label)
 
 
 def after_change(change: TicketChange) -> None:
     """React to a saved change of an existing ticket."""
+    staff_actor = change.actor is not None and change.actor.is_support_staff
+    sla_follow_change(
+        ticket=change.ticket,
+        at=change.at,
+        actor=change.actor,
+        label=change.label,
+        old_category=change.previous.get("status_category"),
+        reacted="first_reaction_at" in change.fields,
+        touched_by_staff=staff_actor,
+        level_changed="sla_level" in change.fields,
+        line_changed="line" in change.fields,
+        reason=str(change.event_data(TicketEventType.PRIORITY_RAISED).get("reason", "")),
+    )

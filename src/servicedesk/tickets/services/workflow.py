@@ -65,8 +65,8 @@ def apply_status(change: TicketChange, status: TicketStatus, reason: str = "") -
         TicketEventType.REOPENED if is_reopen(current, target) else TicketEventType.STATUS_CHANGED,
         data,
     )
-    if current == StatusCategory.NEW and target.is_active:
-        mark_reaction(change)
+    if current == StatusCategory.NEW:
+        mark_reaction(change)  # resolving or cancelling a new request is handling it too
 
 
 def _allowed_targets(current: StatusCategory, *, by_staff: bool) -> set[str]:

@@ -1,0 +1,1 @@
+"""Pure business-time maths and the Russian production calendar; no Django here."""

@@ -1,0 +1,61 @@
+"""In-app notifications, with an optional e-mail copy sent after the commit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from django.db import transaction
+
+from servicedesk.accounts.models import User
+from servicedesk.core import clock
+from servicedesk.sla.models import Notification
+from servicedesk.tickets.models import Ticket
+
+
+def notify_users(
+    users: Iterable[User],
+    *,
+    ticket: Ticket | None,
+    kind: str,
+    title: str,
+    body: str = "",
+    send_email: bool = True,
+    at: datetime | None = None,
+) -> int:
+    """Create one notification per distinct user; e-mail each after the transaction commits."""
+    created = 0
+    seen: set[int] = set()
+    for user in users:
+        if user.pk in seen:
+            continue
+        seen.add(user.pk)
+        notification = Notification.objects.create(
+            user=user,
+            ticket=ticket,
+            kind=kind,
+            title=title[:300],
+            body=body,
+            created_at=at or clock.now(),
+        )
+        created += 1
+        if send_email and user.email:
+            transaction.on_commit(_email_later(notification.pk))
+    return created
+
+
+def _email_later(notification_id: int) -> Callable[[], None]:
+    def send() -> None:
+        from servicedesk.sla.tasks import send_notification_email
+
+        send_notification_email(notification_id)
+
+    return send
+
+
+def notification_mark_read(*, user: User, notification_id: int | None = None) -> int:
+    """Mark one (or every) unread notification of `user` read; return how many."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=clock.now())
