@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import Group
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from servicedesk.accounts.models import User
@@ -22,6 +22,7 @@ from servicedesk.sla.models import (
     Recipient,
     SlaClock,
 )
+from servicedesk.sla.notifications import notify_many
 from servicedesk.sla.selectors import clock_entries, ladder_steps
 from servicedesk.sla.services import refresh_clock
 
@@ -44,15 +45,16 @@ def sla_sweep(*, now: datetime | None = None, batch: int = 1000) -> SweepResult:
         .values_list("pk", flat=True)[:batch]
     )
     thresholds = notifications = 0
+    people = _People()
     for clock_id in ids:
-        fired, sent = _process_clock(clock_id, at)
+        fired, sent = _process_clock(clock_id, at, people)
         thresholds += fired
         notifications += sent
     return SweepResult(clocks=len(ids), thresholds=thresholds, notifications=notifications)
 
 
 @transaction.atomic
-def _process_clock(clock_id: int, now: datetime) -> tuple[int, int]:
+def _process_clock(clock_id: int, now: datetime, people: _People) -> tuple[int, int]:
     queryset = SlaClock.objects.select_related(
         "ticket__service", "ticket__assignee", "ticket__client", "calendar"
     )
@@ -65,22 +67,55 @@ def _process_clock(clock_id: int, now: datetime) -> tuple[int, int]:
     entries = clock_entries(clock)
     steps = ladder_steps(clock.ticket.service)
     already = set(clock.fired.values_list("percent", flat=True))
-    fired = sent = 0
-    for percent in sorted({s.percent for s in steps} | {BREACH_PERCENT}):
-        if percent in already:
-            continue
-        instant = threshold_instant(entries, percent, business_calendar, now)
-        if instant is None or instant > now:
-            continue
-        try:
-            with transaction.atomic():
-                EscalationFired.objects.create(clock=clock, percent=percent, fired_at=now)
-        except IntegrityError:
-            continue  # the other worker fired it first: exactly once
-        fired += 1
-        sent += _notify(clock, [s for s in steps if s.percent == percent], percent, now)
-    refresh_clock(clock, now)
-    return fired, sent
+    reached = [
+        percent
+        for percent in sorted({s.percent for s in steps} | {BREACH_PERCENT} - already)
+        if (instant := threshold_instant(entries, percent, business_calendar, now)) is not None
+        and instant <= now
+    ]
+    won = _claim(clock, reached, now)
+    notifications: list[Notification] = []
+    for percent in won:
+        notifications += _notifications(
+            clock, [s for s in steps if s.percent == percent], percent, now, people
+        )
+    created = notify_many(notifications)
+    refresh_clock(clock, now, entries=entries, fired=already | set(won))
+    return len(won), created
+
+
+def _claim(clock: SlaClock, percents: list[int], now: datetime) -> list[int]:
+    """Record the reached thresholds; return those this worker recorded first.
+
+    One INSERT … ON CONFLICT DO NOTHING RETURNING: the unique constraint decides, in one
+    round trip, which of two concurrent sweeps owns each threshold.
+    """
+    if not percents:
+        return []
+    table = EscalationFired._meta.db_table
+    rows = ", ".join(["(%s, %s, %s)"] * len(percents))
+    params: list[int | datetime] = []
+    for percent in percents:
+        params += [clock.pk, percent, now]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (clock_id, percent, fired_at) VALUES {rows} "  # noqa: S608
+            "ON CONFLICT (clock_id, percent) DO NOTHING RETURNING percent",
+            params,
+        )
+        return sorted(int(row[0]) for row in cursor.fetchall())
+
+
+class _People:
+    """Role members looked up once per sweep, not once per clock."""
+
+    def __init__(self) -> None:
+        self._roles: dict[str, list[User]] = {}
+
+    def role(self, role: str) -> list[User]:
+        if role not in self._roles:
+            self._roles[role] = _role_members(role)
+        return self._roles[role]
 
 
 def _role_members(role: str) -> list[User]:
@@ -90,9 +125,8 @@ def _role_members(role: str) -> list[User]:
     return list(User.objects.filter(groups=group, is_active=True, client__isnull=True))
 
 
-def _on_duty(role: str, now: datetime) -> list[User]:
-    """Return the role's members on shift now (all members when no schedules exist)."""
-    members = _role_members(role)
+def _on_duty(members: list[User], now: datetime) -> list[User]:
+    """Return the members on shift now (all of them when no schedules exist)."""
     try:
         schedules = importlib.import_module("servicedesk.routing.schedules")
     except ImportError:
@@ -101,16 +135,19 @@ def _on_duty(role: str, now: datetime) -> list[User]:
     return on or members
 
 
-def recipients(step: EscalationStep, clock: SlaClock, now: datetime) -> list[User]:
+def recipients(
+    step: EscalationStep, clock: SlaClock, now: datetime, people: _People | None = None
+) -> list[User]:
+    people = people or _People()
     ticket = clock.ticket
     if step.recipient == Recipient.ASSIGNEE:
         if ticket.assignee is not None:
             return [ticket.assignee]
-        return _role_members(ticket.role_queue) if ticket.role_queue else []
+        return people.role(ticket.role_queue) if ticket.role_queue else []
     if step.recipient == Recipient.ROLE:
-        return _role_members(step.role)
+        return people.role(step.role)
     if step.recipient == Recipient.DUTY:
-        return _on_duty(step.role, now)
+        return _on_duty(people.role(step.role), now)
     return [step.person] if step.person is not None and step.person.is_active else []
 
 
@@ -132,23 +169,28 @@ def _message(clock: SlaClock, percent: int) -> tuple[str, str]:
     return title, body
 
 
-def _notify(clock: SlaClock, steps: list[EscalationStep], percent: int, now: datetime) -> int:
-    from servicedesk.sla.notifications import notify_users
-
+def _notifications(
+    clock: SlaClock, steps: list[EscalationStep], percent: int, now: datetime, people: _People
+) -> list[Notification]:
     title, body = _message(clock, percent)
-    count = 0
+    result: list[Notification] = []
+    seen: set[int] = set()
     for step in steps:
-        people = recipients(step, clock, now)
-        count += notify_users(
-            people,
-            ticket=clock.ticket,
-            kind=f"sla_{clock.target}_{percent}",
-            title=title,
-            body=body,
-            send_email=step.send_email,
-            at=now,
-        )
-    return count
+        for user in recipients(step, clock, now, people):
+            if user.pk in seen:
+                continue
+            seen.add(user.pk)
+            notification = Notification(
+                user=user,
+                ticket=clock.ticket,
+                kind=f"sla_{clock.target}_{percent}",
+                title=title[:300],
+                body=body,
+                created_at=now,
+            )
+            notification.wants_email = step.send_email and bool(user.email)  # type: ignore[attr-defined]
+            result.append(notification)
+    return result
 
 
 __all__ = ["Notification", "SweepResult", "sla_sweep"]

@@ -40,15 +40,27 @@ def notify_users(
         )
         created += 1
         if send_email and user.email:
-            transaction.on_commit(_email_later(notification.pk))
+            transaction.on_commit(_email_later([notification.pk]))
     return created
 
 
-def _email_later(notification_id: int) -> Callable[[], None]:
-    def send() -> None:
-        from servicedesk.sla.tasks import send_notification_email
+def notify_many(notifications: list[Notification]) -> int:
+    """Save prepared notifications in one insert; e-mail the flagged ones after the commit."""
+    if not notifications:
+        return 0
+    wanted = [bool(getattr(n, "wants_email", False)) for n in notifications]
+    saved = Notification.objects.bulk_create(notifications)
+    ids = [n.pk for n, email in zip(saved, wanted, strict=True) if email and n.pk is not None]
+    if ids:
+        transaction.on_commit(_email_later(ids))
+    return len(saved)
 
-        send_notification_email(notification_id)
+
+def _email_later(notification_ids: list[int]) -> Callable[[], None]:
+    def send() -> None:
+        from servicedesk.sla.tasks import send_notification_emails
+
+        send_notification_emails(notification_ids)
 
     return send
 

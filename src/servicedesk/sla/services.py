@@ -86,9 +86,16 @@ def _append(
     )
 
 
-def refresh_clock(clock: SlaClock, now: datetime) -> SlaClock:
+def refresh_clock(
+    clock: SlaClock,
+    now: datetime,
+    *,
+    entries: list[ClockEntry] | None = None,
+    fired: set[int] | None = None,
+) -> SlaClock:
     """Recompute the clock's derived row (due, warning, breach, next escalation) from its record."""
-    entries = clock_entries(clock)
+    if entries is None:
+        entries = clock_entries(clock)
     result = figures(entries, business_calendar, now)
     clock.state = result.state.value
     clock.target_seconds = result.target_seconds
@@ -103,17 +110,42 @@ def refresh_clock(clock: SlaClock, now: datetime) -> SlaClock:
     clock.warn_at = (
         threshold_instant(entries, warn_percent(), business_calendar, now) if running else None
     )
-    clock.next_escalation_at = _next_escalation(clock, entries, now) if running else None
-    clock.save()
+    clock.next_escalation_at = _next_escalation(clock, entries, now, fired) if running else None
+    if clock.pk is None:
+        clock.save()
+    else:
+        clock.save(update_fields=_DERIVED_FIELDS)
     return clock
 
 
-def _next_escalation(clock: SlaClock, entries: list[ClockEntry], now: datetime) -> datetime | None:
-    """Return the earliest instant a not-yet-fired threshold of this clock is reached."""
+_DERIVED_FIELDS = [
+    "state",
+    "calendar",
+    "target_seconds",
+    "elapsed_seconds",
+    "elapsed_at",
+    "due_at",
+    "breached_at",
+    "stopped_at",
+    "warn_at",
+    "next_escalation_at",
+]
+
+
+def _next_escalation(
+    clock: SlaClock, entries: list[ClockEntry], now: datetime, fired: set[int] | None
+) -> datetime | None:
+    """Return the earliest instant a not-yet-fired threshold of this clock is reached.
+
+    The breach itself (100 %) is always scheduled, so the stored breach instant is set by
+    the sweep even when no one is to be told.
+    """
     from servicedesk.sla.domain.clock import threshold_instant
 
-    fired = set(clock.fired.values_list("percent", flat=True)) if clock.pk else set()
-    percents = [p for p in ladder_percents(clock.ticket) if p not in fired]
+    if fired is None:
+        fired = set(clock.fired.values_list("percent", flat=True)) if clock.pk else set()
+    wanted = {*ladder_percents(clock.ticket), 100}
+    percents = [p for p in sorted(wanted) if p not in fired]
     instants = [threshold_instant(entries, p, business_calendar, now) for p in percents]
     known = [instant for instant in instants if instant is not None]
     return min(known) if known else None
