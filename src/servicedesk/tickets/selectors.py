@@ -13,15 +13,17 @@ from servicedesk.core.errors import Forbidden, NotFound
 from servicedesk.tickets.models import Comment, Ticket, TicketEvent, TicketStatus
 from servicedesk.tickets.numbers import parse_ticket_number
 
-LIST_RELATED = (
-    "client",
-    "outlet",
-    "requester",
-    "service",
-    "sla_level",
-    "status",
-    "assignee",
-)
+# Joined in the main query: the per-ticket relations.
+LIST_RELATED = ("outlet", "requester", "assignee")
+# Fetched by a second query each: small configuration tables. Joining them all makes
+# PostgreSQL spend ~40 ms planning an 8-way join for a 1 ms query (measured at 100k
+# tickets); separate lookups keep the query count constant and planning trivial.
+LIST_PREFETCHED = ("client", "service", "sla_level", "status")
+
+
+def with_related(queryset: QuerySet[Ticket], *extra: str) -> QuerySet[Ticket]:
+    """Return `queryset` loading everything a ticket row or page shows."""
+    return queryset.select_related(*LIST_RELATED, *extra).prefetch_related(*LIST_PREFETCHED)
 
 
 def visible_tickets(actor: User) -> QuerySet[Ticket]:
@@ -37,7 +39,7 @@ def visible_tickets(actor: User) -> QuerySet[Ticket]:
 
 def access_ticket(actor: User, number: str | int, *, for_update: bool = False) -> Ticket:
     """Return one ticket the actor may see, or NotFound (never Forbidden: no existence leak)."""
-    queryset = visible_tickets(actor).select_related(*LIST_RELATED, "requester_user")
+    queryset = with_related(visible_tickets(actor), "requester_user")
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
     ticket = queryset.filter(number=parse_ticket_number(number)).first()
@@ -48,7 +50,7 @@ def access_ticket(actor: User, number: str | int, *, for_update: bool = False) -
 
 def system_ticket(number: str | int, *, for_update: bool = False) -> Ticket:
     """Return a ticket for an internal process (mail intake, SLA sweep), no visibility rules."""
-    queryset = Ticket.objects.select_related(*LIST_RELATED, "requester_user")
+    queryset = with_related(Ticket.objects.all(), "requester_user")
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
     ticket = queryset.filter(number=parse_ticket_number(number)).first()
@@ -59,7 +61,7 @@ def system_ticket(number: str | int, *, for_update: bool = False) -> Ticket:
 
 def ticket_by_public_token(token: str) -> Ticket:
     """Return the ticket a guest follows through the secret link."""
-    ticket = Ticket.objects.select_related(*LIST_RELATED).filter(public_token=token).first()
+    ticket = with_related(Ticket.objects.filter(public_token=token)).first()
     if ticket is None or not token:
         raise NotFound("Обращение не найдено")
     return ticket
@@ -153,9 +155,7 @@ def _text_condition(text: str) -> Q:
 def ticket_list(actor: User, filters: TicketFilters, ordering: str = "-number") -> QuerySet[Ticket]:
     """Return the actor's tickets matching `filters`, with everything a row shows joined."""
     queryset = filter_tickets(visible_tickets(actor), filters)
-    return queryset.select_related(*LIST_RELATED).order_by(
-        ORDERINGS.get(ordering, "-number"), "-pk"
-    )
+    return with_related(queryset).order_by(ORDERINGS.get(ordering, "-number"), "-pk")
 
 
 def default_status(category: str) -> TicketStatus:
