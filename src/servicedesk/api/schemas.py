@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import BaseModel, ConfigDict
 
 
 class StrictIn(Schema):
@@ -14,13 +14,21 @@ class StrictIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-class ErrorDetail(Schema):
+class Out(BaseModel):
+    """Output schema: plain pydantic, validated from the dicts the presenters build.
+
+    ninja's Schema resolves every field through a getter meant for model instances;
+    for dicts that costs several milliseconds per 50-row page for nothing.
+    """
+
+
+class ErrorDetail(Out):
     loc: list[Any]
     msg: str
     type: str
 
 
-class ErrorOut(Schema):
+class ErrorOut(Out):
     code: str
     message: str
     detail: list[ErrorDetail]
@@ -29,12 +37,12 @@ class ErrorOut(Schema):
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-class Ref(Schema):
+class Ref(Out):
     code: str
     name: str
 
 
-class PageOut(Schema):
+class PageOut(Out):
     count: int
     page: int
     page_size: int

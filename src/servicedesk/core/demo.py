@@ -213,6 +213,10 @@ def load_demo(ticket_count: int = 200, seed: int = 2026) -> list[DemoLogin]:
     worlds = [_client(row, rng) for row in CLIENTS]
     if not Ticket.objects.exists():
         _tickets(ticket_count, rng, staff, worlds)
+        from servicedesk.sla.escalation import sla_sweep
+
+        while sla_sweep().clocks:  # the overdue demo tickets' notifications, in-app
+            pass
     logins = [DemoLogin(u.username, f"{u} — {', '.join(r.label for r in u.roles)}") for u in staff]
     logins += [
         DemoLogin(f"{c.code}-client", f"пользователь клиента {c.name}") for c, _, _ in worlds

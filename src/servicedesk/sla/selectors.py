@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -24,7 +25,13 @@ from servicedesk.catalog.selectors import effective_sla_level
 from servicedesk.core import clock as wall_clock
 from servicedesk.core.errors import ValidationFailed
 from servicedesk.sla.domain.clock import ClockEntry, ClockState, EntryKind
-from servicedesk.sla.domain.policy import DEFAULT_PAUSES, LevelTargets, Target, plan_clocks
+from servicedesk.sla.domain.policy import (
+    DEFAULT_PAUSES,
+    TARGET_LABELS,
+    LevelTargets,
+    Target,
+    plan_clocks,
+)
 from servicedesk.sla.models import (
     EscalationLadder,
     EscalationStep,
@@ -123,29 +130,57 @@ class ClockView:
     stopped_at: datetime | None
 
 
-def clock_view(clock: SlaClock, now: datetime) -> ClockView:
+@dataclass(frozen=True, slots=True)
+class ClockRow:
+    """The derived columns of one clock, as read for display (no model instance needed)."""
+
+    ticket_id: int
+    target: str
+    calendar_id: int
+    state: str
+    target_seconds: int
+    elapsed_seconds: int
+    elapsed_at: datetime
+    due_at: datetime | None
+    warn_at: datetime | None
+    breached_at: datetime | None
+    stopped_at: datetime | None
+
+
+_ROW_FIELDS = [field.name for field in dataclasses.fields(ClockRow)]
+_calendar_names: dict[int, tuple[str, str]] = {}
+
+
+def _calendar(calendar_id: int) -> tuple[str, str]:
+    """Return (code, name) of a calendar; codes never change, so this is cached."""
+    if calendar_id not in _calendar_names:
+        row = Calendar.objects.filter(pk=calendar_id).values_list("code", "name").first()
+        _calendar_names[calendar_id] = row or ("", "")
+    return _calendar_names[calendar_id]
+
+
+def clock_view(clock: SlaClock | ClockRow, now: datetime) -> ClockView:
     """Return the clock's figures at `now` from its derived row (no record replay)."""
-    calendar = business_calendar(clock.calendar.code)
+    code, name = _calendar(clock.calendar_id)
+    calendar = business_calendar(code)
+    running = clock.state == ClockState.RUNNING
     elapsed = clock.elapsed_seconds
-    if clock.state == ClockState.RUNNING and now > clock.elapsed_at:
+    if running and now > clock.elapsed_at:
         elapsed += int(business_time_between(calendar, clock.elapsed_at, now).total_seconds())
     breached = clock.breached_at is not None or elapsed > clock.target_seconds
     breached_at = clock.breached_at
     if breached_at is None and breached and clock.due_at is not None:
         breached_at = clock.due_at
-    if clock.state == ClockState.RUNNING:
+    if running:
         state = "breached" if breached else "running"
-    elif clock.state == ClockState.PAUSED:
-        state = "paused"
     elif clock.state == ClockState.STOPPED:
         state = "breached" if breached else "met"
     else:
-        state = clock.state
-    running = clock.state == ClockState.RUNNING
+        state = clock.state  # paused, cancelled
     return ClockView(
         target=clock.target,
-        label=Target(clock.target).label,
-        calendar=clock.calendar.name,
+        label=TARGET_LABELS[Target(clock.target)],
+        calendar=name,
         due_at=clock.due_at,
         remaining_seconds=clock.target_seconds - elapsed,
         elapsed_seconds=elapsed,
@@ -166,8 +201,10 @@ def clocks_for_tickets(tickets: Iterable[Ticket]) -> dict[int, list[ClockView]]:
     ids = [ticket.pk for ticket in tickets]
     now = wall_clock.now()
     result: dict[int, list[ClockView]] = defaultdict(list)
-    for clock in SlaClock.objects.filter(ticket_id__in=ids).select_related("calendar"):
-        result[clock.ticket_id].append(clock_view(clock, now))
+    rows = SlaClock.objects.filter(ticket_id__in=ids).values_list(*_ROW_FIELDS)
+    for values in rows:
+        row = ClockRow(*values)
+        result[row.ticket_id].append(clock_view(row, now))
     for views in result.values():
         views.sort(key=lambda view: _ORDER[view.target])
     return dict(result)

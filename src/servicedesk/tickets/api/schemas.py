@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from ninja import Schema
 from pydantic import Field
 
-from servicedesk.api.schemas import PageOut, Ref, StrictIn
+from servicedesk.api.schemas import Out, PageOut, Ref, StrictIn
 
 ChannelCode = Literal["phone", "email", "portal", "api"]
 LineCode = Literal["L1", "L2", "L3"]
@@ -58,29 +57,29 @@ class CommentIn(StrictIn):
     version: int | None = Field(None, ge=1)
 
 
-class StatusOut(Schema):
+class StatusOut(Out):
     code: str
     name: str
     category: str
 
 
-class LevelOut(Schema):
+class LevelOut(Out):
     code: str
     priority: str
 
 
-class PersonOut(Schema):
+class PersonOut(Out):
     username: str
     name: str
 
 
-class ContactRef(Schema):
+class ContactRef(Out):
     id: int
     name: str
     kind: str
 
 
-class ClockOut(Schema):
+class ClockOut(Out):
     target: str
     label: str
     calendar: str
@@ -96,7 +95,7 @@ class ClockOut(Schema):
     stopped_at: datetime | None
 
 
-class TicketOut(Schema):
+class TicketOut(Out):
     number: str
     subject: str
     description: str
@@ -121,7 +120,7 @@ class TicketOut(Schema):
     sla: list[ClockOut]
 
 
-class TicketListRow(Schema):
+class TicketListRow(Out):
     number: str
     subject: str
     client: Ref
@@ -143,7 +142,7 @@ class TicketPage(PageOut):
     results: list[TicketListRow]
 
 
-class AttachmentOut(Schema):
+class AttachmentOut(Out):
     id: int
     filename: str
     content_type: str
@@ -153,7 +152,7 @@ class AttachmentOut(Schema):
     url: str
 
 
-class CommentOut(Schema):
+class CommentOut(Out):
     id: int
     author: str
     public: bool
@@ -163,7 +162,7 @@ class CommentOut(Schema):
     attachments: list[AttachmentOut]
 
 
-class EventOut(Schema):
+class EventOut(Out):
     id: int
     type: str
     label: str
