@@ -26,7 +26,9 @@ router = Router(tags=["База знаний"])
 class HitOut(Schema):
     id: int
     title: str
-    title_html: str = Field(description="Заголовок, найденные слова в <mark>, остальное экранировано")
+    title_html: str = Field(
+        description="Заголовок, найденные слова в <mark>, остальное экранировано"
+    )
     snippet_html: str = Field(description="Фрагмент текста, найденные слова в <mark>")
     score: float
     section: str
@@ -119,6 +121,8 @@ class MacroOut(Schema):
 
 
 class MacroApplyIn(StrictIn):
+    """The body may be `{}`; with `version`, a ticket changed since you read it answers 409."""
+
     version: int | None = Field(None, description="Версия обращения, которую вы видите")
 
 
@@ -214,7 +218,11 @@ def _data(payload: ArticleIn) -> services.ArticleData:
 @router.get("/kb/search", response={200: list[HitOut], **ERRORS}, summary="Поиск статей")
 def search(request: HttpRequest, query: Query[SearchQuery]) -> Any:
     hits = selectors.search_articles(
-        current_user(request), query.q, client=query.client, service=query.service, limit=query.limit
+        current_user(request),
+        query.q,
+        client=query.client,
+        service=query.service,
+        limit=query.limit,
     )
     return [_hit(hit) for hit in hits]
 
@@ -280,15 +288,13 @@ def list_macros(request: HttpRequest) -> Any:
     summary="Применить шаблон ответа",
     tags=["Обращения"],
 )
-def apply_macro(
-    request: HttpRequest, number: str, macro_id: int, payload: MacroApplyIn | None = None
-) -> Any:
+def apply_macro(request: HttpRequest, number: str, macro_id: int, payload: MacroApplyIn) -> Any:
     actor = current_user(request)
     result = services.macro_apply(
         actor=actor,
         ticket_number=number,
         macro_id=macro_id,
-        expected_version=payload.version if payload else None,
+        expected_version=payload.version,
         channel=Channel.API,
     )
     return {

@@ -41,7 +41,7 @@ def render_markdown(source: str) -> SafeString:
         link_rel="noopener noreferrer nofollow",
         filter_style_properties={"text-align"},
     )
-    return mark_safe(clean)  # noqa: S308  (sanitised by nh3 just above)
+    return mark_safe(clean)
 
 
 def plain_text(source: str) -> str:

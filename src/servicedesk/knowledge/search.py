@@ -1,9 +1,10 @@
 """Full-text search of articles in Russian on PostgreSQL and on SQLite, behind one API.
 
 PostgreSQL: a stored tsvector (`russian` configuration: title A, keywords B, text C)
-with a GIN index, queried with the words' roots as prefixes, ranked by ts_rank and
-quoted by ts_headline. SQLite: an FTS5 table of lemmas and roots (see domain.text),
-ranked by bm25 with the same column weights, quoted by domain.highlight.
+with a GIN index, queried with the words' roots as prefixes, ranked by ts_rank_cd
+(cover density: the words close together and in the title count most) and quoted by
+ts_headline. SQLite: an FTS5 table of lemmas and roots (see domain.text), ranked by
+bm25 with the same column weights, quoted by domain.highlight.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, QuerySet, Value
+from django.db.models.expressions import CombinedExpression
 
 from servicedesk.knowledge.domain.highlight import MARK_END, MARK_START, highlight, markers_to_html
 from servicedesk.knowledge.domain.text import Term, fts5_match, index_text, tsquery
@@ -28,7 +30,7 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _vector() -> SearchVector:
+def _vector() -> CombinedExpression:
     return (
         SearchVector("title", weight="A", config="russian")
         + SearchVector("keywords", weight="B", config="russian")
@@ -51,11 +53,15 @@ def index_articles(article_ids: Iterable[int] | None = None) -> int:
     ]
     with connection.cursor() as cursor:
         if article_ids is None:
-            cursor.execute(f"DELETE FROM {FTS_TABLE}")
+            cursor.execute("DELETE FROM knowledge_article_fts")
         else:
-            cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [(r[0],) for r in rows])
+            cursor.executemany(
+                "DELETE FROM knowledge_article_fts WHERE rowid = %s", [(r[0],) for r in rows]
+            )
         cursor.executemany(
-            f"INSERT INTO {FTS_TABLE} (rowid, title, keywords, body) VALUES (%s, %s, %s, %s)", rows
+            "INSERT INTO knowledge_article_fts (rowid, title, keywords, body)"
+            " VALUES (%s, %s, %s, %s)",
+            rows,
         )
     return len(rows)
 
@@ -63,7 +69,7 @@ def index_articles(article_ids: Iterable[int] | None = None) -> int:
 def unindex_article(article_id: int) -> None:
     if not _postgres():
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [article_id])
+            cursor.execute("DELETE FROM knowledge_article_fts WHERE rowid = %s", [article_id])
 
 
 def _pg_query(terms: list[Term], match_all: bool) -> SearchQuery:
@@ -80,15 +86,16 @@ def rank_by_text(
         query = _pg_query(terms, match_all)
         rows = (
             articles.filter(search_vector=query)
-            .annotate(relevance=SearchRank(F("search_vector"), query))
+            .annotate(relevance=SearchRank(F("search_vector"), query, cover_density=True))
             .order_by("-relevance", "pk")
             .values_list("pk", "relevance")[:limit]
         )
         return [(pk, float(relevance)) for pk, relevance in rows]
     inner, params = articles.values("pk").query.sql_with_params()
     title, keywords, body = WEIGHTS
+    # `inner` is SQL compiled by Django with its own placeholders; the weights are constants.
     sql = (
-        f"SELECT rowid, bm25({FTS_TABLE}, {title}, {keywords}, {body}) AS score "
+        f"SELECT rowid, bm25({FTS_TABLE}, {title}, {keywords}, {body}) AS score "  # noqa: S608
         f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid IN ({inner}) "
         "ORDER BY score, rowid LIMIT %s"
     )

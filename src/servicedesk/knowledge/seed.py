@@ -20,7 +20,7 @@ SECTIONS = (
 ARTICLES: tuple[tuple[int, str, str, tuple[str, ...], str, str], ...] = (
     (
         2,
-        "Баллы не пришли после покупки: проверка начисления",
+        "Баллы не начислились после покупки: что проверить",
         Visibility.PUBLIC,
         ("consultation", "incident"),
         "бонусы не пришли, нет баллов за покупку",

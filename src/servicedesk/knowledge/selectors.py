@@ -157,7 +157,9 @@ SEARCH_MAX = 100
 _QUERY_MAX = 500
 
 
-def _scoped(articles: QuerySet[Article], client: str | None, service: str | None) -> QuerySet[Article]:
+def _scoped(
+    articles: QuerySet[Article], client: str | None, service: str | None
+) -> QuerySet[Article]:
     if client:
         articles = articles.filter(Q(client__isnull=True) | Q(client__code=client))
     if service:
@@ -174,8 +176,8 @@ def _hits(ranked: list[tuple[int, float]], terms: list[Term]) -> list[Hit]:
         Hit(
             article=by_id[pk],
             score=score,
-            title_html=mark_safe(quoted[pk].title_html),  # noqa: S308  (escaped, see highlight)
-            snippet_html=mark_safe(quoted[pk].snippet_html),  # noqa: S308
+            title_html=mark_safe(quoted[pk].title_html),
+            snippet_html=mark_safe(quoted[pk].snippet_html),
         )
         for pk, score in ranked
         if pk in by_id
@@ -227,8 +229,8 @@ def suggest_articles(
         in_context = Q(client__code=client) if client else Q(pk__in=[])
         if service:
             in_context |= Q(services__code=service)
-        ids = articles.filter(in_context).order_by("-updated_at").values_list("pk", flat=True)
-        ranked = [(pk, 1.0) for pk in list(dict.fromkeys(ids))[:SUGGEST_POOL]]
+        in_order = articles.filter(in_context).order_by("-updated_at").values_list("pk", flat=True)
+        ranked = [(pk, 1.0) for pk in list(dict.fromkeys(in_order))[:SUGGEST_POOL]]
     else:
         return []
     ids = [pk for pk, _ in ranked]

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,14 +23,14 @@ from servicedesk.knowledge.forms import ArticleForm
 from servicedesk.knowledge.models import Article, Visibility
 from servicedesk.knowledge.rendering import render_markdown
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def staff_only(view: View) -> View:
     """Let support staff in; send guests to the login page and refuse everyone else."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -42,7 +43,7 @@ def staff_only(view: View) -> View:
 
 def not_found_as_404(view: View) -> View:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except NotFound as error:
@@ -153,7 +154,9 @@ def article_new(request: HttpRequest) -> HttpResponse:
 @not_found_as_404
 def article_edit(request: HttpRequest, article_id: int) -> HttpResponse:
     article = selectors.access_article(_reader(request), article_id)
-    form = ArticleForm(request.POST) if request.method == "POST" else ArticleForm.for_article(article)
+    form = (
+        ArticleForm(request.POST) if request.method == "POST" else ArticleForm.for_article(article)
+    )
     if request.method == "POST" and (done := _save(request, form, article.pk)):
         return done
     return render(request, "knowledge/article_edit.html", {"form": form, "article": article})
@@ -250,7 +253,7 @@ def article_upload(request: HttpRequest, article_id: int) -> HttpResponse:
 
 @require_GET
 @not_found_as_404
-def file_download(request: HttpRequest, file_id: int) -> HttpResponse:
+def file_download(request: HttpRequest, file_id: int) -> HttpResponseBase:
     """Serve an article's file to those who may read the article (guests: public ones)."""
     attachment = selectors.access_article_file(_reader(request), file_id)
     response = FileResponse(

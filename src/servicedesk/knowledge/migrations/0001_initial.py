@@ -2,149 +2,395 @@
 
 import django.contrib.postgres.search
 import django.db.models.deletion
-import servicedesk.knowledge.models
 from django.conf import settings
 from django.db import migrations, models
 
+import servicedesk.knowledge.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('catalog', '0001_initial'),
-        ('tickets', '0002_number_source_and_immutable_events'),
+        ("accounts", "0001_initial"),
+        ("catalog", "0001_initial"),
+        ("tickets", "0002_number_source_and_immutable_events"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150, unique=True, verbose_name='название')),
-                ('description', models.TextField(blank=True, verbose_name='описание')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='порядок')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, unique=True, verbose_name="название")),
+                ("description", models.TextField(blank=True, verbose_name="описание")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="порядок")),
             ],
             options={
-                'verbose_name': 'раздел',
-                'verbose_name_plural': 'разделы',
-                'ordering': ['order', 'name'],
+                "verbose_name": "раздел",
+                "verbose_name_plural": "разделы",
+                "ordering": ["order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=250, verbose_name='заголовок')),
-                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='адрес')),
-                ('body', models.TextField(verbose_name='текст (Markdown)')),
-                ('body_text', models.TextField(blank=True, editable=False, verbose_name='текст без разметки')),
-                ('keywords', models.CharField(blank=True, help_text='Слова, которыми об этом спрашивают, если их нет в тексте.', max_length=500, verbose_name='ключевые слова')),
-                ('visibility', models.CharField(choices=[('internal', 'Сотрудники поддержки'), ('client', 'Пользователи клиента'), ('public', 'Все (публичная)')], default='internal', max_length=10, verbose_name='видимость')),
-                ('is_published', models.BooleanField(default=True, help_text='Черновики видят только сотрудники.', verbose_name='опубликована')),
-                ('version', models.PositiveIntegerField(default=0, editable=False, verbose_name='версия')),
-                ('created_at', models.DateTimeField(editable=False, verbose_name='создана')),
-                ('updated_at', models.DateTimeField(editable=False, verbose_name='изменена')),
-                ('search_vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
-                ('client', models.ForeignKey(blank=True, help_text='Пусто — статья общая для всех клиентов.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='kb_articles', to='accounts.client', verbose_name='клиент')),
-                ('services', models.ManyToManyField(blank=True, related_name='kb_articles', to='catalog.service', verbose_name='услуги')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='изменил')),
-                ('section', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='knowledge.section', verbose_name='раздел')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=250, verbose_name="заголовок")),
+                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="адрес")),
+                ("body", models.TextField(verbose_name="текст (Markdown)")),
+                (
+                    "body_text",
+                    models.TextField(blank=True, editable=False, verbose_name="текст без разметки"),
+                ),
+                (
+                    "keywords",
+                    models.CharField(
+                        blank=True,
+                        help_text="Слова, которыми об этом спрашивают, если их нет в тексте.",
+                        max_length=500,
+                        verbose_name="ключевые слова",
+                    ),
+                ),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("internal", "Сотрудники поддержки"),
+                            ("client", "Пользователи клиента"),
+                            ("public", "Все (публичная)"),
+                        ],
+                        default="internal",
+                        max_length=10,
+                        verbose_name="видимость",
+                    ),
+                ),
+                (
+                    "is_published",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Черновики видят только сотрудники.",
+                        verbose_name="опубликована",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=0, editable=False, verbose_name="версия"),
+                ),
+                ("created_at", models.DateTimeField(editable=False, verbose_name="создана")),
+                ("updated_at", models.DateTimeField(editable=False, verbose_name="изменена")),
+                (
+                    "search_vector",
+                    django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Пусто — статья общая для всех клиентов.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="kb_articles",
+                        to="accounts.client",
+                        verbose_name="клиент",
+                    ),
+                ),
+                (
+                    "services",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="kb_articles",
+                        to="catalog.service",
+                        verbose_name="услуги",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="изменил",
+                    ),
+                ),
+                (
+                    "section",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="articles",
+                        to="knowledge.section",
+                        verbose_name="раздел",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'статья',
-                'verbose_name_plural': 'статьи',
-                'ordering': ['section__order', 'title'],
+                "verbose_name": "статья",
+                "verbose_name_plural": "статьи",
+                "ordering": ["section__order", "title"],
             },
         ),
         migrations.CreateModel(
-            name='ArticleAttachment',
+            name="ArticleAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=300, upload_to=servicedesk.knowledge.models.article_file_path)),
-                ('filename', models.CharField(max_length=255, verbose_name='имя файла')),
-                ('content_type', models.CharField(max_length=150, verbose_name='тип')),
-                ('size', models.PositiveBigIntegerField(verbose_name='размер, байт')),
-                ('sha256', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(verbose_name='загружен')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='knowledge.article')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=300, upload_to=servicedesk.knowledge.models.article_file_path
+                    ),
+                ),
+                ("filename", models.CharField(max_length=255, verbose_name="имя файла")),
+                ("content_type", models.CharField(max_length=150, verbose_name="тип")),
+                ("size", models.PositiveBigIntegerField(verbose_name="размер, байт")),
+                ("sha256", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(verbose_name="загружен")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="knowledge.article",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'файл статьи',
-                'verbose_name_plural': 'файлы статей',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "файл статьи",
+                "verbose_name_plural": "файлы статей",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ArticleUsage',
+            name="ArticleUsage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('mode', models.CharField(choices=[('link', 'Ссылка'), ('text', 'Текст')], max_length=10, verbose_name='как')),
-                ('created_at', models.DateTimeField(verbose_name='когда')),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='usages', to='knowledge.article')),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tickets.ticket')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("link", "Ссылка"), ("text", "Текст")],
+                        max_length=10,
+                        verbose_name="как",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="когда")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="usages",
+                        to="knowledge.article",
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tickets.ticket",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'использование статьи',
-                'verbose_name_plural': 'использования статей',
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['article', 'created_at'], name='kb_usage_article_idx')],
+                "verbose_name": "использование статьи",
+                "verbose_name_plural": "использования статей",
+                "ordering": ["-created_at"],
+                "indexes": [
+                    models.Index(fields=["article", "created_at"], name="kb_usage_article_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ArticleVersion',
+            name="ArticleVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='версия')),
-                ('title', models.CharField(max_length=250, verbose_name='заголовок')),
-                ('body', models.TextField(verbose_name='текст (Markdown)')),
-                ('keywords', models.CharField(blank=True, max_length=500, verbose_name='ключевые слова')),
-                ('section_name', models.CharField(max_length=150, verbose_name='раздел')),
-                ('client_code', models.CharField(blank=True, max_length=40, verbose_name='клиент')),
-                ('visibility', models.CharField(choices=[('internal', 'Сотрудники поддержки'), ('client', 'Пользователи клиента'), ('public', 'Все (публичная)')], max_length=10, verbose_name='видимость')),
-                ('services', models.JSONField(default=list, verbose_name='услуги')),
-                ('is_published', models.BooleanField(verbose_name='опубликована')),
-                ('author_label', models.CharField(max_length=200, verbose_name='автор')),
-                ('created_at', models.DateTimeField(verbose_name='сохранена')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='knowledge.article')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="версия")),
+                ("title", models.CharField(max_length=250, verbose_name="заголовок")),
+                ("body", models.TextField(verbose_name="текст (Markdown)")),
+                (
+                    "keywords",
+                    models.CharField(blank=True, max_length=500, verbose_name="ключевые слова"),
+                ),
+                ("section_name", models.CharField(max_length=150, verbose_name="раздел")),
+                ("client_code", models.CharField(blank=True, max_length=40, verbose_name="клиент")),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("internal", "Сотрудники поддержки"),
+                            ("client", "Пользователи клиента"),
+                            ("public", "Все (публичная)"),
+                        ],
+                        max_length=10,
+                        verbose_name="видимость",
+                    ),
+                ),
+                ("services", models.JSONField(default=list, verbose_name="услуги")),
+                ("is_published", models.BooleanField(verbose_name="опубликована")),
+                ("author_label", models.CharField(max_length=200, verbose_name="автор")),
+                ("created_at", models.DateTimeField(verbose_name="сохранена")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="knowledge.article",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'версия статьи',
-                'verbose_name_plural': 'версии статей',
-                'ordering': ['article', '-number'],
-                'constraints': [models.UniqueConstraint(fields=('article', 'number'), name='kb_version_unique')],
+                "verbose_name": "версия статьи",
+                "verbose_name_plural": "версии статей",
+                "ordering": ["article", "-number"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("article", "number"), name="kb_version_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Macro',
+            name="Macro",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150, verbose_name='название')),
-                ('body', models.TextField(help_text='Подстановки: {{ requester_name }}, {{ ticket_number }}, {{ reaction_due }}, {{ resolution_due }}, {{ client }}, {{ service }}, {{ agent_name }}.', verbose_name='текст')),
-                ('is_public', models.BooleanField(default=True, help_text='Иначе — внутренняя заметка.', verbose_name='ответ заявителю')),
-                ('set_status', models.CharField(blank=True, help_text='Код статуса или категории (resolved, pending_requester …); пусто — не менять.', max_length=40, verbose_name='сменить статус')),
-                ('role', models.CharField(blank=True, choices=[('head', 'Руководитель'), ('service_manager', 'Сервис-менеджер'), ('sql_engineer', 'Инженер SQL'), ('sysadmin', 'Системный администратор'), ('sd_manager', 'Менеджер SD')], help_text='Пусто — для всех сотрудников (если шаблон не личный).', max_length=30, verbose_name='для роли')),
-                ('is_active', models.BooleanField(default=True, verbose_name='действует')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='порядок')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='создан')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='изменён')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='kb_macros', to=settings.AUTH_USER_MODEL, verbose_name='личный шаблон сотрудника')),
-                ('set_service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.service', verbose_name='сменить услугу')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, verbose_name="название")),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="Подстановки: {{ requester_name }}, {{ ticket_number }}, {{ reaction_due }}, {{ resolution_due }}, {{ client }}, {{ service }}, {{ agent_name }}.",
+                        verbose_name="текст",
+                    ),
+                ),
+                (
+                    "is_public",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Иначе — внутренняя заметка.",
+                        verbose_name="ответ заявителю",
+                    ),
+                ),
+                (
+                    "set_status",
+                    models.CharField(
+                        blank=True,
+                        help_text="Код статуса или категории (resolved, pending_requester …); пусто — не менять.",
+                        max_length=40,
+                        verbose_name="сменить статус",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("head", "Руководитель"),
+                            ("service_manager", "Сервис-менеджер"),
+                            ("sql_engineer", "Инженер SQL"),
+                            ("sysadmin", "Системный администратор"),
+                            ("sd_manager", "Менеджер SD"),
+                        ],
+                        help_text="Пусто — для всех сотрудников (если шаблон не личный).",
+                        max_length=30,
+                        verbose_name="для роли",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="действует")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="порядок")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="создан")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="изменён")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="kb_macros",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="личный шаблон сотрудника",
+                    ),
+                ),
+                (
+                    "set_service",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalog.service",
+                        verbose_name="сменить услугу",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'шаблон ответа',
-                'verbose_name_plural': 'шаблоны ответов',
-                'ordering': ['order', 'name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('owner__isnull', True), ('role', ''), _connector='OR'), name='kb_macro_personal_or_role')],
+                "verbose_name": "шаблон ответа",
+                "verbose_name_plural": "шаблоны ответов",
+                "ordering": ["order", "name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("owner__isnull", True), ("role", ""), _connector="OR"),
+                        name="kb_macro_personal_or_role",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['visibility', 'client'], name='kb_article_audience_idx'),
+            model_name="article",
+            index=models.Index(fields=["visibility", "client"], name="kb_article_audience_idx"),
         ),
     ]

@@ -77,7 +77,11 @@ def _clean(data: ArticleData) -> _Clean:
     title = _text(data.title, field="title", label="Заголовок", maximum=TITLE_MAX, required=True)
     body = _text(data.body, field="body", label="Текст", maximum=BODY_MAX, required=True)
     keywords = _text(
-        data.keywords, field="keywords", label="Ключевые слова", maximum=KEYWORDS_MAX, required=False
+        data.keywords,
+        field="keywords",
+        label="Ключевые слова",
+        maximum=KEYWORDS_MAX,
+        required=False,
     )
     section = Section.objects.filter(pk=data.section_id).first()
     if section is None:

@@ -22,12 +22,12 @@ from servicedesk.knowledge.domain.placeholders import (
 from servicedesk.knowledge.models import Macro
 from servicedesk.knowledge.selectors import access_macro
 from servicedesk.tickets.domain.events import TicketEventType
+from servicedesk.tickets.domain.statuses import StatusCategory
 from servicedesk.tickets.models import Channel, Comment, Ticket, TicketStatus
 from servicedesk.tickets.selectors import access_ticket
 from servicedesk.tickets.services import apply_comment, apply_service_code
 from servicedesk.tickets.services.change import begin_change, finish_change
 from servicedesk.tickets.services.workflow import apply_status, resolve_status
-from servicedesk.tickets.domain.statuses import StatusCategory
 
 DueTimes = tuple[datetime | None, datetime | None]
 NO_NAME = "уважаемый клиент"

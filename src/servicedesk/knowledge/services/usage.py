@@ -14,9 +14,7 @@ from servicedesk.tickets.services import ticket_note_event
 
 
 @transaction.atomic
-def kb_record_usage(
-    *, ticket: str | int, article: int, actor: User, mode: str
-) -> TicketEvent:
+def kb_record_usage(*, ticket: str | int, article: int, actor: User, mode: str) -> TicketEvent:
     """Note on the ticket that `article` was inserted as a link or as text.
 
     The history shows it ("Использована статья базы знаний"), the article's use count
