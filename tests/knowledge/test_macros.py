@@ -220,3 +220,14 @@ def test_a_client_user_cannot_apply_macros(api_as, kb, ticket) -> None:
     m = macro()
     answer = api_as(kb["mega_user"]).post(f"/tickets/{ticket.number}/macros/{m.pk}/apply", {})
     assert answer.status_code == 404
+
+
+def test_with_the_sla_capability_installed_due_times_are_real_dates(kb, ticket) -> None:
+    reaction, resolution = ticket_due_times(ticket)
+    assert reaction is not None
+    assert resolution is not None
+    assert resolution > reaction
+    m = macro(body="{{ reaction_due }}")
+    text = macro_preview(actor=kb["agent"], ticket_number=ticket.number, macro_id=m.pk)
+    assert text != "не определён"
+    assert str(reaction.astimezone().year) in text
