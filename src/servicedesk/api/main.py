@@ -10,6 +10,7 @@ from servicedesk.api.errors import install_error_handlers
 from servicedesk.api.renderers import ReadableJSONRenderer
 from servicedesk.calendars.api import router as calendars_router
 from servicedesk.catalog.api import router as catalog_router
+from servicedesk.knowledge.api import router as knowledge_router
 from servicedesk.sla.api import router as sla_router
 from servicedesk.tickets.api.router import router as tickets_router
 
@@ -31,3 +32,4 @@ api.add_router("", catalog_router)
 api.add_router("", accounts_router)
 api.add_router("", sla_router)
 api.add_router("", calendars_router)
+api.add_router("", knowledge_router)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "servicedesk.catalog",
     "servicedesk.tickets",
     "servicedesk.sla",
+    "servicedesk.knowledge",
 ]
 
 MIDDLEWARE = [

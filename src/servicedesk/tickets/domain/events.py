@@ -17,6 +17,8 @@ class TicketEventType(StrEnum):
     ATTACHMENT_ADDED = "attachment_added"
     LINE_NOT_IN_CONTRACT = "line_not_in_contract"
     FIRST_REACTION = "first_reaction"
+    KNOWLEDGE_USED = "knowledge_used"
+    MACRO_APPLIED = "macro_applied"
 
     @property
     def label(self) -> str:
@@ -35,4 +37,6 @@ EVENT_LABELS = {
     TicketEventType.ATTACHMENT_ADDED: "Добавлен файл",
     TicketEventType.LINE_NOT_IN_CONTRACT: "Линия не входит в договор",
     TicketEventType.FIRST_REACTION: "Первая реакция",
+    TicketEventType.KNOWLEDGE_USED: "Использована статья базы знаний",
+    TicketEventType.MACRO_APPLIED: "Применён шаблон ответа",
 }

@@ -1,14 +1,16 @@
 """The one write path for tickets: every state change goes through these functions."""
 
-from servicedesk.tickets.services.comments import ticket_attach, ticket_comment
+from servicedesk.tickets.services.comments import apply_comment, ticket_attach, ticket_comment
 from servicedesk.tickets.services.create import NewTicket, ticket_create
 from servicedesk.tickets.services.fields import (
     UNSET,
     TicketPatch,
+    apply_service_code,
     ticket_raise_priority,
     ticket_set_service,
     ticket_update,
 )
+from servicedesk.tickets.services.notes import ticket_note_event
 from servicedesk.tickets.services.workflow import (
     allowed_statuses,
     ticket_assign,
@@ -21,10 +23,13 @@ __all__ = [
     "NewTicket",
     "TicketPatch",
     "allowed_statuses",
+    "apply_comment",
+    "apply_service_code",
     "ticket_assign",
     "ticket_attach",
     "ticket_comment",
     "ticket_create",
+    "ticket_note_event",
     "ticket_raise_priority",
     "ticket_set_service",
     "ticket_take",

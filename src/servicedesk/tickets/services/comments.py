@@ -29,27 +29,21 @@ def _requester_answered(change: TicketChange) -> None:
         apply_status(change, default_status(StatusCategory.OPEN), reason="Ответ заявителя")
 
 
-@transaction.atomic
-def ticket_comment(
+def apply_comment(
+    change: TicketChange,
     *,
-    actor: User | None,
-    number: str | int,
     body: str,
     is_public: bool = True,
     channel: str = Channel.API,
     author_contact: Contact | None = None,
-    expected_version: int | None = None,
-    system_label: str = "Система",
 ) -> Comment:
-    """Add a public reply or an internal note; a staff reply counts as the first reaction."""
+    """Add a reply or note to a change in progress (for services that compose several edits)."""
+    actor = change.actor
     text = rules.require_text(
         body, field="body", label="Текст", maximum=rules.TEXT_MAX, required=True
     )
     if actor is not None and actor.client_id is not None and not is_public:
         raise Forbidden("Пользователь клиента не может оставлять внутренние заметки")
-    change = begin_change(
-        actor=actor, number=number, expected_version=expected_version, system_label=system_label
-    )
     if change.ticket.status_category in (StatusCategory.CLOSED, StatusCategory.CANCELLED):
         raise ValidationFailed("Обращение закрыто: создайте новое обращение", field="body")
     comment = Comment.objects.create(
@@ -69,6 +63,31 @@ def ticket_comment(
         mark_reaction(change)
     elif not from_staff:
         _requester_answered(change)
+    return comment
+
+
+@transaction.atomic
+def ticket_comment(
+    *,
+    actor: User | None,
+    number: str | int,
+    body: str,
+    is_public: bool = True,
+    channel: str = Channel.API,
+    author_contact: Contact | None = None,
+    expected_version: int | None = None,
+    system_label: str = "Система",
+) -> Comment:
+    """Add a public reply or an internal note; a staff reply counts as the first reaction."""
+    rules.require_text(body, field="body", label="Текст", maximum=rules.TEXT_MAX, required=True)
+    if actor is not None and actor.client_id is not None and not is_public:
+        raise Forbidden("Пользователь клиента не может оставлять внутренние заметки")
+    change = begin_change(
+        actor=actor, number=number, expected_version=expected_version, system_label=system_label
+    )
+    comment = apply_comment(
+        change, body=body, is_public=is_public, channel=channel, author_contact=author_contact
+    )
     finish_change(change)
     return comment
 

@@ -126,10 +126,16 @@ def ticket_set_service(
     """Reclassify the ticket: new service, its SLA level and default line."""
     rules.require_staff(actor, "Смена услуги")
     change = begin_change(actor=actor, number=number, expected_version=expected_version)
+    apply_service_code(change, service)
+    return finish_change(change)
+
+
+def apply_service_code(change: TicketChange, service: str) -> None:
+    """Reclassify within a change in progress: the service, its SLA level and default line."""
+    rules.require_staff(change.actor, "Смена услуги")
     new_service = rules.service_by_code(service)
     rules.apply_service(change, new_service)
     rules.apply_line(change, new_service.default_line)
-    return finish_change(change)
 
 
 @transaction.atomic

@@ -1,0 +1,1 @@
+"""Pure rules of the knowledge base: Russian search terms, highlighting, reply placeholders."""
