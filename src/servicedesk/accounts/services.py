@@ -89,6 +89,10 @@ def _unique_phone(raw: str) -> str:
         number = normalise_phone(raw)
     except InvalidIdentifier as error:
         raise ValidationFailed(str(error), field="phone") from error
+    if not number.startswith("+"):
+        raise ValidationFailed(
+            f"Номер «{raw}» похож на внутренний: укажите его полностью, с кодом", field="phone"
+        )
     owner = ContactPhone.objects.select_related("contact").filter(number=number).first()
     if owner is not None:
         raise ValidationFailed(

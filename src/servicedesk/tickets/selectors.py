@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from servicedesk.accounts.models import User
@@ -151,8 +153,19 @@ def filter_tickets(queryset: QuerySet[Ticket], filters: TicketFilters) -> QueryS
     return queryset
 
 
+def _contains(field: str, text: str) -> Q:
+    """Match `text` anywhere in `field`, ignoring case also for Cyrillic.
+
+    SQLite's LIKE folds ASCII only («касса» would miss «Касса»); its REGEXP is Python's
+    `re`, which folds every alphabet, so SQLite gets an escaped case-insensitive regex.
+    """
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__iregex": re.escape(text)})
+    return Q(**{f"{field}__icontains": text})
+
+
 def _text_condition(text: str) -> Q:
-    condition = Q(subject__icontains=text) | Q(description__icontains=text)
+    condition = _contains("subject", text) | _contains("description", text)
     with contextlib.suppress(NotFound):
         condition |= Q(number=parse_ticket_number(text))
     return condition

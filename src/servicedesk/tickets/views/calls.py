@@ -22,7 +22,7 @@ from servicedesk.accounts.selectors import (
 from servicedesk.accounts.services import contact_create
 from servicedesk.catalog.models import Service
 from servicedesk.catalog.selectors import active_services, effective_sla_level
-from servicedesk.core.errors import DomainError
+from servicedesk.core.errors import DomainError, ValidationFailed
 from servicedesk.core.identifiers import InvalidIdentifier
 from servicedesk.tickets.models import Channel
 from servicedesk.tickets.selectors import open_tickets_of
@@ -34,6 +34,7 @@ MIN_PHONE_DIGITS = 7
 MIN_CARD_DIGITS = 6
 SUBJECT_FROM_TEXT = 120
 WHO = "tickets/call_card.html#who"
+NO_CLIENT = "Выберите клиента: найдите звонящего по телефону или карте или выберите из списка"
 
 
 def _digits(value: str) -> str:
@@ -139,6 +140,8 @@ def _call_save(request: WebRequest) -> HttpResponseBase:
     outlet = request.POST.get("outlet", "")
     contact_id = int_param(request, "requester")
     try:
+        if not client:
+            raise ValidationFailed(NO_CLIENT, field="client")
         ticket = ticket_create(
             actor=request.user,
             data=NewTicket(

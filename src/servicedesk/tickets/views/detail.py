@@ -23,7 +23,7 @@ from servicedesk.tickets.selectors import (
     visible_attachments,
     visible_comments,
 )
-from servicedesk.tickets.services import EscalationTarget, allowed_statuses
+from servicedesk.tickets.services import allowed_statuses
 from servicedesk.web import sla_view
 from servicedesk.web.http import WebRequest, int_param, staff_required
 
@@ -69,7 +69,6 @@ def ticket_context(request: WebRequest, ticket: Ticket, draft: str = "") -> dict
         "roles": list(Role),
         "services": active_services(),
         "levels": faster_levels(ticket),
-        "escalations": EscalationTarget,
         "can_escalate_to_development": user.can(Capability.ESCALATE_TO_DEVELOPMENT),
         "is_active": ticket.status.status_category.is_active,
         "draft": draft,
