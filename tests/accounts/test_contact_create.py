@@ -32,7 +32,7 @@ def test_a_known_phone_or_card_is_refused_with_its_owner(world) -> None:
     with pytest.raises(ValidationFailed, match="уже записан у контакта") as error:
         contact_create(actor=world["agent"], phone="+7 916 123-45-67")
     assert error.value.field == "phone"
-    with pytest.raises(ValidationFailed, match="Карта •+1001 уже записана") as error:
+    with pytest.raises(ValidationFailed, match=r"Карта •+1001 уже записана") as error:
         contact_create(actor=world["agent"], card="2770000001001")
     assert error.value.field == "card"
 
