@@ -73,7 +73,6 @@ def _choices() -> dict[str, Any]:
         "lines": SupportLine.choices,
         "channels": Channel.choices,
         "orderings": ORDERING_LABELS.items(),
-        "page_sizes": PAGE_SIZES,
     }
 
 
@@ -95,6 +94,7 @@ def ticket_queue(request: WebRequest) -> HttpResponseBase:
         "rows": rows,
         "clocks": sla_view.clocks_for_tickets(rows),
         "querystring": clean_querystring(query.urlencode()),
+        "page_sizes": PAGE_SIZES,
         "filtered": any(query.get(name) for name in FILTER_NAMES),
     }
     if request.htmx and not request.htmx.boosted:
