@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk.catalog.models import Service
@@ -28,7 +29,7 @@ from servicedesk.web import sla_view
 from servicedesk.web.http import WebRequest, client_required, int_param, no_store
 
 PAGE_SIZE = 25
-CONFLICT = "Обращение успели изменить: посмотрите свежие сообщения и повторите."
+CONFLICT = gettext_noop("Обращение успели изменить: посмотрите свежие сообщения и повторите.")
 
 
 def _uploads(request: HttpRequest) -> list[Upload]:
@@ -144,7 +145,7 @@ def _act(
     try:
         call(int_param(request, "version"))
     except StaleVersion:
-        messages.warning(request, CONFLICT)
+        messages.warning(request, _(CONFLICT))
         request.session[f"portal-draft:{ticket.number}"] = request.POST.get("body", "")
     except NotFound as error:
         raise Http404(error.message) from error

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext, gettext_noop
 
 from servicedesk.accounts.models import User
 from servicedesk.accounts.roles import Role
@@ -201,18 +202,20 @@ class Queue(StrEnum):
 
     @property
     def label(self) -> str:
-        return QUEUE_LABELS[self]
+        return gettext(QUEUE_LABELS[self])
 
 
 QUEUE_LABELS = {
-    Queue.MINE: "Мои",
-    Queue.UNASSIGNED: "Очередь моей роли",
-    Queue.AT_RISK: "Под угрозой",
-    Queue.BREACHED: "Просрочены",
-    Queue.PENDING_REQUESTER: "Ждут заявителя",
-    Queue.PENDING_DEVELOPMENT: "Ждут разработку",
-    Queue.ALL: "Все обращения",
+    Queue.MINE: gettext_noop("Мои"),
+    Queue.UNASSIGNED: gettext_noop("Очередь моей роли"),
+    Queue.AT_RISK: gettext_noop("Под угрозой"),
+    Queue.BREACHED: gettext_noop("Просрочены"),
+    Queue.PENDING_REQUESTER: gettext_noop("Ждут заявителя"),
+    Queue.PENDING_DEVELOPMENT: gettext_noop("Ждут разработку"),
+    Queue.ALL: gettext_noop("Все обращения"),
 }
+
+QUEUE_RELATED = ("client", "outlet", "service", "sla_level", "status", "assignee")
 
 # Tickets no routing rule has placed in a role's queue are triaged by the first line.
 TRIAGE_ROLES = frozenset({Role.SD_MANAGER, Role.HEAD})
@@ -260,28 +263,35 @@ def queue_tickets(
     queryset = _in_queue(filter_tickets(visible_tickets(actor), filters), actor, queue)
     if role:
         queryset = queryset.filter(_unassigned_condition(actor, role))
-    queryset = queryset.select_related(*LIST_RELATED)
+    # A queue row shows neither the description nor the requester: leave them out.
+    queryset = queryset.select_related(*QUEUE_RELATED).defer("description")
     if ordering == "due":
         return sla_view.order_by_resolution_due(queryset)
     return queryset.order_by(ORDERINGS.get(ordering, "-number"), "-pk")
 
 
 def queue_counts(actor: User) -> dict[str, int]:
-    """Return how many active tickets each queue holds, in at most three queries."""
+    """Return how many active tickets each queue holds.
+
+    One indexed COUNT per queue (assignee, role queue, category indexes) is far cheaper
+    at 100,000 tickets than one pass over every active ticket with conditional counts.
+    """
     from servicedesk.web import sla_view
 
     active = visible_tickets(actor).filter(status_category__in=ACTIVE_CATEGORIES)
-    counts: dict[str, int] = active.aggregate(
-        mine=Count("pk", filter=Q(assignee=actor)),
-        unassigned=Count("pk", filter=_unassigned_condition(actor)),
-        pending_requester=Count("pk", filter=Q(status_category=StatusCategory.PENDING_REQUESTER)),
-        pending_development=Count(
-            "pk", filter=Q(status_category=StatusCategory.PENDING_DEVELOPMENT)
-        ),
-    )
-    counts["at_risk"] = sla_view.filter_at_risk(active).count()
-    counts["breached"] = sla_view.filter_breached(active).count()
-    return counts
+    visible = visible_tickets(actor)
+    return {
+        "mine": active.filter(assignee=actor).count(),
+        "unassigned": active.filter(_unassigned_condition(actor)).count(),
+        "pending_requester": visible.filter(
+            status_category=StatusCategory.PENDING_REQUESTER
+        ).count(),
+        "pending_development": visible.filter(
+            status_category=StatusCategory.PENDING_DEVELOPMENT
+        ).count(),
+        "at_risk": sla_view.filter_at_risk(active).count(),
+        "breached": sla_view.filter_breached(active).count(),
+    }
 
 
 # --- Dashboard --------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpResponseBase, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk.accounts.models import Client, Contact, ContactKind, Outlet
@@ -34,7 +35,9 @@ MIN_PHONE_DIGITS = 7
 MIN_CARD_DIGITS = 6
 SUBJECT_FROM_TEXT = 120
 WHO = "tickets/call_card.html#who"
-NO_CLIENT = "Выберите клиента: найдите звонящего по телефону или карте или выберите из списка"
+NO_CLIENT = gettext_noop(
+    "Выберите клиента: найдите звонящего по телефону или карте или выберите из списка"
+)
 
 
 def _digits(value: str) -> str:
@@ -141,7 +144,7 @@ def _call_save(request: WebRequest) -> HttpResponseBase:
     contact_id = int_param(request, "requester")
     try:
         if not client:
-            raise ValidationFailed(NO_CLIENT, field="client")
+            raise ValidationFailed(_(NO_CLIENT), field="client")
         ticket = ticket_create(
             actor=request.user,
             data=NewTicket(
