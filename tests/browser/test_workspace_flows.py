@@ -184,3 +184,46 @@ def test_a_concurrent_edit_is_refused_in_the_second_browser(sessions, world) -> 
     assert ticket.status_category == "open" and ticket.assignee == world["agent"]
     first.assert_stayed_local()
     second.assert_stayed_local()
+
+
+def test_an_agent_filters_a_queue_as_they_type_and_saves_the_filter(sessions, demo) -> None:
+    session = sessions().sign_in_as(demo["sql"])
+    page = session.open("/tickets/?queue=all")
+    expect(page.locator(".totals")).to_contain_text("из 40")
+    page.locator("#f-q").press_sequentially("касса", delay=30)
+    expect(page).to_have_url(re.compile(r"q=%D0%BA%D0%B0%D1%81%D1%81%D0%B0"))
+    matching = sum(
+        "касса" in f"{t.subject} {t.description}".lower() for t in Ticket.objects.all()
+    )
+    assert matching > 0
+    expect(page.locator(".totals")).to_contain_text(f"из {matching}")
+    page.click("summary:has-text('Сохранить фильтр')")
+    page.fill("input[name=name]", "Кассы")
+    page.click("form[data-save-filter] button")
+    expect(page.locator(".sidebar")).to_contain_text("Кассы")
+    page.click(".sidebar >> text=Кассы")
+    expect(page.locator("#f-q")).to_have_value("касса")
+    session.assert_stayed_local()
+
+
+def test_sla_badges_count_down_in_the_browser(sessions, world, monkeypatch) -> None:
+    from tests.web.fake_sla import FakeClock, FakeSla, install
+
+    install(
+        monkeypatch,
+        FakeSla(
+            clocks=[
+                FakeClock("resolution", "Решение", None, 3 * 60 + 5, at_risk=True),
+                FakeClock("reaction", "Реакция", None, 600, state="paused", counting_now=False),
+            ]
+        ),
+    )
+    make_ticket(world)
+    session = sessions().sign_in_as(world["agent"])
+    page = session.open("/tickets/?queue=all")
+    running = page.locator(".sla-risk .sla-time")
+    paused = page.locator(".sla-paused .sla-time")
+    expect(running).to_have_text("3 мин")
+    expect(running).to_have_text("2 мин", timeout=10_000)  # after 5 seconds in the browser
+    expect(paused).to_have_text("10 мин")
+    session.assert_stayed_local()

@@ -66,6 +66,7 @@ def test_actions_offer_only_allowed_moves(client, world) -> None:
     assert "Повысить приоритет" not in page
     assert "Передать в разработку" not in page  # not a service manager
     assert 'value="l3" disabled' in page
+    assert 'value="pending_development"' not in page  # only with a tracker key
     services.ticket_transition(actor=world["agent"], number=ticket.number, status="cancelled")
     page = text_of(client.get(f"/tickets/{ticket.display_number}/"))
     assert "Взять в работу" not in page and 'id="reply"' not in page

@@ -16,6 +16,7 @@ from servicedesk.accounts.selectors import support_staff
 from servicedesk.catalog.models import SlaLevel
 from servicedesk.catalog.selectors import active_services
 from servicedesk.core.errors import DomainError, NotFound, StaleVersion
+from servicedesk.tickets.domain.statuses import StatusCategory
 from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.selectors import (
     access_ticket,
@@ -64,7 +65,12 @@ def ticket_context(request: WebRequest, ticket: Ticket, draft: str = "") -> dict
         "comments": list(visible_comments(user, ticket)),
         "attachments": list(visible_attachments(user, ticket)),
         "timeline": ticket_timeline(user, ticket),
-        "statuses": allowed_statuses(ticket, user),
+        # Development gets a ticket only with a tracker key, through the escalation form.
+        "statuses": [
+            status
+            for status in allowed_statuses(ticket, user)
+            if status.category != StatusCategory.PENDING_DEVELOPMENT
+        ],
         "staff": support_staff(),
         "roles": list(Role),
         "services": active_services(),

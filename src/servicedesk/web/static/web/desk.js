@@ -131,6 +131,14 @@
     label.textContent = names.length ? names.join(", ") : label.getAttribute("data-empty");
   });
 
+  // A saved filter keeps the list as it is now (htmx keeps the address bar current).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-save-filter]")) return;
+    var field = form.querySelector("[name=querystring]");
+    if (field && window.location.search) field.value = window.location.search.slice(1);
+  });
+
   // After a swap, focus the element the server marked (e.g. the call card's next field).
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail.target;
