@@ -192,9 +192,7 @@ def test_an_agent_filters_a_queue_as_they_type_and_saves_the_filter(sessions, de
     expect(page.locator(".totals")).to_contain_text("из 40")
     page.locator("#f-q").press_sequentially("касса", delay=30)
     expect(page).to_have_url(re.compile(r"q=%D0%BA%D0%B0%D1%81%D1%81%D0%B0"))
-    matching = sum(
-        "касса" in f"{t.subject} {t.description}".lower() for t in Ticket.objects.all()
-    )
+    matching = sum("касса" in f"{t.subject} {t.description}".lower() for t in Ticket.objects.all())
     assert matching > 0
     expect(page.locator(".totals")).to_contain_text(f"из {matching}")
     page.click("summary:has-text('Сохранить фильтр')")
