@@ -68,7 +68,7 @@ def test_waiting_queues_follow_the_status_category(world) -> None:
     assert numbers(queue_tickets(agent, Queue.PENDING_DEVELOPMENT, NONE)) == [dev.number]
 
 
-def test_at_risk_and_breached_are_empty_until_the_sla_app_lands(world) -> None:
+def test_a_fresh_ticket_is_neither_at_risk_nor_breached(world) -> None:
     make_ticket(world)
     assert numbers(queue_tickets(world["agent"], Queue.AT_RISK, NONE)) == []
     assert numbers(queue_tickets(world["agent"], Queue.BREACHED, NONE)) == []

@@ -9,17 +9,17 @@ from servicedesk.core.errors import NotFound
 from servicedesk.tickets.domain.statuses import ACTIVE_CATEGORIES
 from servicedesk.tickets.models import Attachment, Comment, Ticket
 from servicedesk.tickets.selectors import (
-    LIST_RELATED,
     TicketFilters,
     filter_tickets,
     ticket_by_public_token,
     visible_tickets,
+    with_related,
 )
 
 
 def portal_tickets(actor: User, *, only_open: bool, text: str = "") -> QuerySet[Ticket]:
     """Return the client user's organisation's tickets, newest first."""
-    tickets = visible_tickets(actor).select_related(*LIST_RELATED).order_by("-number")
+    tickets = with_related(visible_tickets(actor)).order_by("-number")
     if only_open:
         tickets = tickets.filter(status_category__in=ACTIVE_CATEGORIES)
     if text:

@@ -17,6 +17,7 @@ from servicedesk.accounts.models import User
 from servicedesk.accounts.roles import Role
 from servicedesk.catalog.models import Service, SlaLevel
 from servicedesk.core.errors import Forbidden, NotFound
+from servicedesk.sla import selectors as sla
 from servicedesk.tickets.domain.statuses import ACTIVE_CATEGORIES, StatusCategory
 from servicedesk.tickets.domain.timeline import EventLine, Names, describe_event, usernames_in
 from servicedesk.tickets.models import Attachment, Comment, Ticket, TicketEvent, TicketStatus
@@ -215,7 +216,6 @@ QUEUE_LABELS = {
     Queue.ALL: gettext_noop("Все обращения"),
 }
 
-QUEUE_RELATED = ("client", "outlet", "service", "sla_level", "status", "assignee")
 
 # Tickets no routing rule has placed in a role's queue are triaged by the first line.
 TRIAGE_ROLES = frozenset({Role.SD_MANAGER, Role.HEAD})
@@ -232,8 +232,6 @@ def _unassigned_condition(actor: User, role: str | None = None) -> Q:
 
 
 def _in_queue(queryset: QuerySet[Ticket], actor: User, queue: Queue) -> QuerySet[Ticket]:
-    from servicedesk.web import sla_view
-
     if queue == Queue.ALL:
         return queryset
     if queue in (Queue.PENDING_REQUESTER, Queue.PENDING_DEVELOPMENT):
@@ -244,8 +242,8 @@ def _in_queue(queryset: QuerySet[Ticket], actor: User, queue: Queue) -> QuerySet
     if queue == Queue.UNASSIGNED:
         return active.filter(_unassigned_condition(actor))
     if queue == Queue.AT_RISK:
-        return sla_view.filter_at_risk(active)
-    return sla_view.filter_breached(active)
+        return sla.filter_at_risk(active)
+    return sla.filter_breached(active)
 
 
 def queue_tickets(
@@ -255,8 +253,6 @@ def queue_tickets(
 
     `ordering="due"` (the default) puts the soonest resolution due time first.
     """
-    from servicedesk.web import sla_view
-
     role = filters.role_queue if queue == Queue.UNASSIGNED else None
     if role:
         filters = replace(filters, role_queue=None)
@@ -264,9 +260,13 @@ def queue_tickets(
     if role:
         queryset = queryset.filter(_unassigned_condition(actor, role))
     # A queue row shows neither the description nor the requester: leave them out.
-    queryset = queryset.select_related(*QUEUE_RELATED).defer("description")
+    queryset = (
+        queryset.select_related("outlet", "assignee")
+        .prefetch_related(*LIST_PREFETCHED)
+        .defer("description")
+    )
     if ordering == "due":
-        return sla_view.order_by_resolution_due(queryset)
+        return sla.order_by_resolution_due(queryset)
     return queryset.order_by(ORDERINGS.get(ordering, "-number"), "-pk")
 
 
@@ -276,8 +276,6 @@ def queue_counts(actor: User) -> dict[str, int]:
     One indexed COUNT per queue (assignee, role queue, category indexes) is far cheaper
     at 100,000 tickets than one pass over every active ticket with conditional counts.
     """
-    from servicedesk.web import sla_view
-
     active = visible_tickets(actor).filter(status_category__in=ACTIVE_CATEGORIES)
     visible = visible_tickets(actor)
     return {
@@ -289,8 +287,8 @@ def queue_counts(actor: User) -> dict[str, int]:
         "pending_development": visible.filter(
             status_category=StatusCategory.PENDING_DEVELOPMENT
         ).count(),
-        "at_risk": sla_view.filter_at_risk(active).count(),
-        "breached": sla_view.filter_breached(active).count(),
+        "at_risk": sla.filter_at_risk(active).count(),
+        "breached": sla.filter_breached(active).count(),
     }
 
 

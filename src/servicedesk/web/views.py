@@ -14,6 +14,7 @@ from servicedesk.accounts.models import User
 from servicedesk.accounts.roles import Capability
 from servicedesk.catalog.selectors import catalogue_problems
 from servicedesk.core.errors import DomainError
+from servicedesk.sla.notifications import notification_mark_read
 from servicedesk.tickets.selectors import (
     Queue,
     TicketFilters,
@@ -55,6 +56,7 @@ def dashboard(request: WebRequest) -> HttpResponseBase:
         "by_service": open_counts_by_service(user),
         "open_total": sum(row.count for row in by_status),
         "notifications": sla_view.notifications_for(user, 10),
+        "unread": sla_view.unread_notification_count(user),
         "problems": catalogue_problems(),
         "can_configure": user.can(Capability.CONFIGURE),
     }
@@ -66,6 +68,14 @@ def _back(request: WebRequest, fallback: str) -> str:
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return fallback
+
+
+@require_POST
+@staff_required
+def notifications_read(request: WebRequest) -> HttpResponseBase:
+    """Mark all of the person's notifications read (the bell goes quiet)."""
+    notification_mark_read(user=request.user)
+    return redirect("home")
 
 
 @require_POST

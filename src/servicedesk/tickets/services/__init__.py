@@ -11,8 +11,8 @@ from servicedesk.tickets.services.fields import (
     ticket_set_service,
     ticket_update,
 )
-from servicedesk.tickets.services.notes import ticket_note_event
 from servicedesk.tickets.services.merge import ticket_merge
+from servicedesk.tickets.services.notes import ticket_note_event
 from servicedesk.tickets.services.reply import Upload, ticket_reply
 from servicedesk.tickets.services.workflow import (
     allowed_statuses,
@@ -34,9 +34,9 @@ __all__ = [
     "ticket_attach",
     "ticket_comment",
     "ticket_create",
-    "ticket_note_event",
     "ticket_escalate",
     "ticket_merge",
+    "ticket_note_event",
     "ticket_raise_priority",
     "ticket_reply",
     "ticket_set_service",

@@ -23,7 +23,7 @@ from servicedesk.web import sla_view
 
 register = template.Library()
 
-STATE_CLASSES = {"breached": "breached", "paused": "paused", "met": "met"}
+STATE_CLASSES = {"breached": "breached", "paused": "paused", "met": "met", "cancelled": "paused"}
 SHORT_LABELS = {"acknowledgement": "Подтв.", "reaction": "Реакц.", "resolution": "Реш."}
 
 
