@@ -6,13 +6,15 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
+LONG_HOURS = 10
 MONTHS = ("янв", "фев", "мар", "апр", "мая", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
 
 
 def format_duration(seconds: int) -> str:
     """Return working time as hours and minutes: `45 мин`, `3 ч 05 мин`, `47 ч`.
 
-    Working time is counted in hours, never days: a working day is not 24 hours.
+    Working time is counted in hours, never days: a working day is not 24 hours. From
+    ten hours on, minutes are dropped: they no longer change a decision.
     """
     total = abs(int(seconds))
     minutes = total // 60
@@ -21,7 +23,7 @@ def format_duration(seconds: int) -> str:
     hours, minutes = divmod(minutes, 60)
     if not hours:
         return f"{minutes} мин"
-    if not minutes:
+    if not minutes or hours >= LONG_HOURS:
         return f"{hours} ч"
     return f"{hours} ч {minutes:02d} мин"
 

@@ -60,6 +60,12 @@ def minutes(value: int | None) -> str:
 
 
 @register.filter
+def open_clocks(clocks: Sequence[sla_view.ClockView] | None) -> list[sla_view.ClockView]:
+    """Return the clocks a queue row needs: the ones not met (a met clock is just ✓)."""
+    return [c for c in clocks or () if c.state not in ("met", "cancelled")]
+
+
+@register.filter
 def sla_class(clock_view: sla_view.ClockView) -> str:
     """Return the badge colour: red breached, amber at risk, grey paused, green met."""
     if clock_view.state in STATE_CLASSES:

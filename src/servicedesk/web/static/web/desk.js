@@ -45,7 +45,7 @@
     var hours = Math.floor(minutes / 60);
     minutes = minutes % 60;
     if (!hours) return minutes + " мин";
-    if (!minutes) return hours + " ч";
+    if (!minutes || hours >= 10) return hours + " ч";
     return hours + " ч " + (minutes < 10 ? "0" : "") + minutes + " мин";
   }
 
