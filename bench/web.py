@@ -244,6 +244,47 @@ def generate_tickets(total: int) -> None:
         cursor.execute("VACUUM ANALYZE")  # what autovacuum would have done by now
 
 
+def add_clocks() -> None:
+    """Give every ticket without clocks a reaction and a resolution clock (SQL, idempotent).
+
+    Running for work in progress (due and warning instants from creation), paused while
+    waiting on the requester, stopped for finished tickets, like the SLA app leaves them.
+    """
+    from django.db import connection
+
+    from servicedesk.calendars.models import Calendar
+
+    calendar = Calendar.objects.get(code="msk-5-2").pk
+    with connection.cursor() as cursor:
+        for target, hours in (("reaction", 4), ("resolution", 24)):
+            cursor.execute(
+                """
+                INSERT INTO sla_slaclock (ticket_id, target, calendar_id, state, target_seconds,
+                    elapsed_seconds, elapsed_at, due_at, warn_at, breached_at, stopped_at,
+                    next_escalation_at)
+                SELECT t.id, %(target)s, %(calendar)s,
+                       CASE WHEN t.status_category IN ('new', 'open', 'pending_development')
+                            THEN 'running'
+                            WHEN t.status_category = 'pending_requester' THEN 'paused'
+                            ELSE 'stopped' END,
+                       %(seconds)s, 0, t.created_at,
+                       CASE WHEN t.status_category IN ('new', 'open', 'pending_development')
+                            THEN t.created_at + %(hours)s * interval '1 hour' END,
+                       CASE WHEN t.status_category IN ('new', 'open', 'pending_development')
+                            THEN t.created_at + %(hours)s * interval '45 minutes' END,
+                       NULL,
+                       CASE WHEN t.status_category IN ('resolved', 'closed', 'cancelled')
+                            THEN t.created_at + interval '2 hours' END,
+                       NULL
+                FROM tickets_ticket t
+                WHERE NOT EXISTS (SELECT 1 FROM sla_slaclock c
+                                  WHERE c.ticket_id = t.id AND c.target = %(target)s)
+                """,
+                {"target": target, "calendar": calendar, "seconds": hours * 3600, "hours": hours},
+            )
+        cursor.execute("VACUUM ANALYZE")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -374,6 +415,7 @@ def main() -> None:
         create_database(url)
         setup_django()
         generate_tickets(args.tickets)
+        add_clocks()
         from servicedesk.tickets.models import Ticket
 
         numbers = list(Ticket.objects.order_by("?").values_list("number", flat=True)[:2000])

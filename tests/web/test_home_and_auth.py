@@ -95,3 +95,14 @@ def test_sidebar_lists_every_role_queue_of_a_person_with_several_roles(client, w
 def test_the_telephony_slot_is_empty_until_the_app_serves_it(client, world) -> None:
     client.force_login(world["agent"])
     assert 'id="call-popup"' not in text_of(client.get("/"))
+
+
+def test_queue_counts_arrive_after_the_page(client, world) -> None:
+    make_ticket(world, assignee="agent")
+    client.force_login(world["agent"])
+    page = text_of(client.get("/tickets/?queue=mine"))
+    assert 'hx-trigger="load, every 60s, queueCountsChanged from:body"' in page
+    assert 'class="count' not in page.split('id="queue-menu"')[1].split("</ul>")[0]
+    counts = text_of(client.get("/queues/counts/?queue=mine"))
+    assert 'Мои<span class="count">1</span>' in counts
+    assert 'class="side-link active" href="/tickets/?queue=mine"' in counts

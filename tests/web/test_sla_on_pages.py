@@ -76,19 +76,25 @@ def test_at_risk_and_breached_queues_and_the_default_order_follow_the_clocks(
     with clock.frozen_at(msk(2026, 11, 23, 13, 30)):
         at_risk = text_of(client.get("/tickets/?queue=at_risk"))
         breached = text_of(client.get("/tickets/?queue=breached"))
-        everything = text_of(client.get("/tickets/?queue=all"))
+        by_due = text_of(client.get("/tickets/?queue=all&ordering=due"))
+        newest_first = text_of(client.get("/tickets/?queue=all"))
+        counts = text_of(client.get("/queues/counts/?queue=all"))
     assert risky.display_number in at_risk
     assert late.display_number not in at_risk and calm.display_number not in at_risk
     assert late.display_number in breached and risky.display_number not in breached
-    # Consultation is SL_1 (4 h resolution): due first although registered last.
-    order = [
-        n
-        for n in re.findall(r"SD-\d{6}", everything)
-        if n in {late.display_number, risky.display_number, calm.display_number}
-    ]
-    assert order[0] == calm.display_number
-    counts = re.search(r"Просрочены<span class=\"count count-bad\">(\d+)</span>", everything)
-    assert counts and counts.group(1) == "1"
+    mine = {late.display_number, risky.display_number, calm.display_number}
+
+    def order(page: str) -> list[str]:
+        rows = re.findall(
+            r'<td class="col-num" data-label="№"><a href="[^"]+">(SD-\d{6})</a>', page
+        )
+        return [number for number in rows if number in mine]
+
+    # Resolution due: consultation (SL_1, 4 h) Mon 17:00, then Wed 15:00, Wed 16:00.
+    assert order(by_due) == [calm.display_number, late.display_number, risky.display_number]
+    assert order(newest_first) == [calm.display_number, risky.display_number, late.display_number]
+    assert re.search(r'Просрочены<span class="count count-bad">1</span>', counts)
+    assert re.search(r'Под угрозой<span class="count count-warn">1</span>', counts)
 
 
 def test_the_ticket_header_shows_each_clock_with_its_due_time(client, sla_desk) -> None:

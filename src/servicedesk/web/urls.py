@@ -27,6 +27,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="web/password_change_done.html"),
         name="password_change_done",
     ),
+    path("queues/counts/", views.queue_menu_counts, name="queue_counts"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("filters/", views.saved_filter_create, name="saved_filter_save"),
     path("filters/<int:pk>/delete/", views.saved_filter_remove, name="saved_filter_delete"),

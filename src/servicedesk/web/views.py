@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk.accounts.models import User
 from servicedesk.accounts.roles import Capability
@@ -20,11 +20,13 @@ from servicedesk.tickets.selectors import (
     TicketFilters,
     open_counts_by_service,
     open_counts_by_status,
+    queue_counts,
     queue_tickets,
 )
 from servicedesk.web import sla_view
 from servicedesk.web.http import WebRequest, staff_required
 from servicedesk.web.services import saved_filter_delete, saved_filter_save
+from servicedesk.web.templatetags.desk import queue_menu
 
 DASHBOARD_LIST = 8
 
@@ -68,6 +70,19 @@ def _back(request: WebRequest, fallback: str) -> str:
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return fallback
+
+
+@require_GET
+@staff_required
+def queue_menu_counts(request: WebRequest) -> HttpResponseBase:
+    """Return the sidebar's queue list with counts (loaded after the page, then every minute)."""
+    menu = queue_menu(
+        request.user,
+        counts=queue_counts(request.user),
+        current_queue=request.GET.get("queue", ""),
+        current_role=request.GET.get("role_queue", ""),
+    )
+    return render(request, "web/_queue_menu.html", menu)
 
 
 @require_POST

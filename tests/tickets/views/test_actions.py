@@ -34,6 +34,7 @@ def test_take_assigns_me_and_starts_work_and_returns_the_fresh_body(agent_client
     page = text_of(response)
     assert page.lstrip().startswith('<section id="ticket-body"')
     assert "Обращение взято в работу" in page
+    assert response["HX-Trigger"] == "queueCountsChanged"  # the sidebar recounts
     ticket.refresh_from_db()
     assert ticket.assignee == world["agent"] and ticket.status_category == "open"
 

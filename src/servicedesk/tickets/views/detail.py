@@ -108,7 +108,9 @@ def respond(
     """Answer an action: the fresh ticket body for htmx, a redirect to the page otherwise."""
     ticket = load_ticket(request, number)
     if request.htmx:
-        return render(request, BODY, ticket_context(request, ticket, draft), status=status)
+        response = render(request, BODY, ticket_context(request, ticket, draft), status=status)
+        response["HX-Trigger"] = "queueCountsChanged"  # the sidebar recounts at once
+        return response
     if draft:
         request.session[_draft_key(ticket)] = draft
     return redirect("tickets:detail", ticket.display_number)

@@ -76,12 +76,17 @@ def _choices() -> dict[str, Any]:
     }
 
 
+def default_ordering(queue: Queue) -> str:
+    """Working queues go by resolution due time; the whole archive goes newest first."""
+    return "-number" if queue == Queue.ALL else "due"
+
+
 @staff_required
 def ticket_queue(request: WebRequest) -> HttpResponseBase:
     query = request.GET
     queue = _queue(query)
-    ordering = query.get("ordering", "due")
-    ordering = ordering if ordering in QUEUE_ORDERINGS else "due"
+    ordering = query.get("ordering", "")
+    ordering = ordering if ordering in QUEUE_ORDERINGS else default_ordering(queue)
     filters = filters_from(query)
     tickets = queue_tickets(request.user, queue, filters, ordering)
     page = Paginator(tickets, _page_size(query)).get_page(query.get("page"))

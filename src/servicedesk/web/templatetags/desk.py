@@ -129,23 +129,38 @@ def path_if_served(path: str) -> str:
 
 @register.inclusion_tag("web/_sidebar.html", takes_context=True)
 def sidebar(context: template.Context) -> dict[str, Any]:
-    """Render the staff sidebar: queues with counts, per-role queues, saved filters."""
-    from servicedesk.tickets.selectors import Queue, queue_counts
+    """Render the staff sidebar: queues, per-role queues, saved filters.
+
+    The counts arrive by a separate request (`web:queue_counts`) right after the page,
+    so no page waits for them and they refresh every minute on their own.
+    """
     from servicedesk.web.selectors import saved_filters
 
     request: HttpRequest = context["request"]
     user = request.user
     if not isinstance(user, User):
         return {"queues": []}
-    counts = queue_counts(user)
+    menu = queue_menu(
+        user,
+        counts=None,
+        current_queue=request.GET.get("queue", ""),
+        current_role=request.GET.get("role_queue", ""),
+    )
+    return menu | {"request": request, "saved": saved_filters(user), "path": request.path}
+
+
+def queue_menu(
+    user: User, *, counts: dict[str, int] | None, current_queue: str, current_role: str
+) -> dict[str, Any]:
+    """Return what the queue list of the sidebar shows (with counts when known)."""
+    from servicedesk.tickets.selectors import Queue
+
     return {
-        "request": request,
-        "queues": [(queue, counts.get(queue.value)) for queue in Queue],
+        "queues": [(queue, (counts or {}).get(queue.value)) for queue in Queue],
         "roles": sorted(user.roles, key=lambda role: role.label),
-        "saved": saved_filters(user),
-        "current_queue": request.GET.get("queue", ""),
-        "current_role": request.GET.get("role_queue", ""),
-        "path": request.path,
+        "current_queue": current_queue,
+        "current_role": current_role,
+        "counted": counts is not None,
     }
 
 
