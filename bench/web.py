@@ -366,15 +366,17 @@ def run_load(
                 kind, path = "queue", f"/tickets/?queue={rng.choice(QUEUES)}"
             else:
                 kind, path = "ticket", f"/tickets/{rng.choice(numbers)}/"
-            began = time.perf_counter()
-            response = session.get(path)
-            elapsed = (time.perf_counter() - began) * 1000
-            if now >= measure_from:
-                with lock:
-                    if response.status_code == 200:
-                        timings[kind].append(elapsed)
-                    else:
-                        errors[kind] += 1
+            for name, url in ((kind, path), ("counts", "/queues/counts/")):
+                # Like the browser: each page is followed by the sidebar's counts request.
+                began = time.perf_counter()
+                response = session.get(url)
+                elapsed = (time.perf_counter() - began) * 1000
+                if now >= measure_from:
+                    with lock:
+                        if response.status_code == 200:
+                            timings[name].append(elapsed)
+                        else:
+                            errors[name] += 1
         session.close()
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
@@ -393,7 +395,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def report(label: str, timings: dict[str, list[float]], duration: float) -> None:
-    for kind in ("queue", "ticket"):
+    for kind in ("queue", "ticket", "counts"):
         values = timings.get(kind, [])
         if not values:
             print(f"{kind:<7} {label:<10} {'no successful requests':>30}")
