@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from servicedesk.accounts.models import (
     CARD_RANGE_WIDTH,
@@ -12,7 +12,9 @@ from servicedesk.accounts.models import (
     Contact,
     Emission,
     Outlet,
+    User,
 )
+from servicedesk.accounts.roles import Role
 from servicedesk.core.identifiers import normalise_card, normalise_phone
 
 
@@ -58,3 +60,15 @@ def lookup_by_card(raw: str) -> LookupResult:
         contacts=list(contacts_queryset().filter(cards__number=number)),
         card_client=client_of_card(number),
     )
+
+
+def support_staff() -> list[User]:
+    """Return the active support staff, for assignee pickers (one query with their roles)."""
+    people = (
+        User.objects.filter(is_active=True, client__isnull=True)
+        .filter(Q(groups__name__in=[role.value for role in Role]) | Q(is_superuser=True))
+        .distinct()
+        .prefetch_related("groups")
+        .order_by("last_name", "first_name", "username")
+    )
+    return list(people)

@@ -6,11 +6,27 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
-from servicedesk.accounts.models import ApiToken, User
+from servicedesk.accounts.models import (
+    ApiToken,
+    Client,
+    Contact,
+    ContactCard,
+    ContactKind,
+    ContactPhone,
+    Outlet,
+    User,
+)
+from servicedesk.accounts.selectors import client_of_card
 from servicedesk.core import clock
-from servicedesk.core.errors import ValidationFailed
+from servicedesk.core.errors import Forbidden, ValidationFailed
+from servicedesk.core.identifiers import (
+    InvalidIdentifier,
+    mask_tail,
+    normalise_card,
+    normalise_phone,
+)
 
 TOKEN_PREFIX = "sdt_"  # noqa: S105  (a marker, not a secret)
 # Writing last_used_at on every request would turn each read into a write.
@@ -66,3 +82,90 @@ def api_token_revoke(*, token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])
+
+
+def _unique_phone(raw: str) -> str:
+    try:
+        number = normalise_phone(raw)
+    except InvalidIdentifier as error:
+        raise ValidationFailed(str(error), field="phone") from error
+    if not number.startswith("+"):
+        raise ValidationFailed(
+            f"Номер «{raw}» похож на внутренний: укажите его полностью, с кодом", field="phone"
+        )
+    owner = ContactPhone.objects.select_related("contact").filter(number=number).first()
+    if owner is not None:
+        raise ValidationFailed(
+            f"Телефон {number} уже записан у контакта «{owner.contact}»", field="phone"
+        )
+    return number
+
+
+def _unique_card(raw: str) -> str:
+    try:
+        number = normalise_card(raw)
+    except InvalidIdentifier as error:
+        raise ValidationFailed(str(error), field="card") from error
+    owner = ContactCard.objects.select_related("contact").filter(number=number).first()
+    if owner is not None:
+        raise ValidationFailed(
+            f"Карта {mask_tail(number)} уже записана у контакта «{owner.contact}»", field="card"
+        )
+    return number
+
+
+@transaction.atomic
+def contact_create(
+    *,
+    actor: User,
+    kind: str = ContactKind.GUEST,
+    full_name: str = "",
+    client: str | None = None,
+    outlet: str | None = None,
+    phone: str = "",
+    card: str = "",
+) -> Contact:
+    """Register a caller: phone and card normalised and unique, the card's client checked.
+
+    A card tells its client through the emission; a client named by the agent must agree.
+    """
+    if not actor.is_support_staff:
+        raise Forbidden("Создавать контакты могут сотрудники поддержки")
+    if kind not in ContactKind.values:
+        raise ValidationFailed(f"Неизвестный тип контакта «{kind}»", field="kind")
+    name = full_name.strip()[:200]
+    if not (name or phone.strip() or card.strip()):
+        raise ValidationFailed("Укажите имя, телефон или номер карты", field="full_name")
+    phone_number = _unique_phone(phone) if phone.strip() else ""
+    card_number = _unique_card(card) if card.strip() else ""
+    owner = Client.objects.filter(code=client).first() if client else None
+    if client and owner is None:
+        raise ValidationFailed(f"Клиент «{client}» не найден", field="client")
+    if card_number:
+        card_client = client_of_card(card_number)
+        if owner is not None and card_client is not None and card_client != owner:
+            raise ValidationFailed(
+                f"Карта выпущена для клиента «{card_client.name}», а не «{owner.name}»",
+                field="card",
+            )
+        owner = owner or card_client
+    place = None
+    if outlet:
+        place = Outlet.objects.filter(client=owner, code=outlet).first() if owner else None
+        if place is None:
+            raise ValidationFailed(
+                f"Торговая точка «{outlet}» не найдена у клиента", field="outlet"
+            )
+    try:
+        with transaction.atomic():
+            contact = Contact.objects.create(kind=kind, full_name=name, client=owner, outlet=place)
+            if phone_number:
+                ContactPhone.objects.create(contact=contact, number=phone_number)
+            if card_number:
+                ContactCard.objects.create(contact=contact, number=card_number)
+    except IntegrityError as error:  # someone registered the same number a moment ago
+        raise ValidationFailed(
+            "Этот телефон или карта только что записаны у другого контакта: найдите его поиском",
+            field="phone",
+        ) from error
+    return contact

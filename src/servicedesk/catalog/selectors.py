@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from servicedesk.accounts.models import Client, Contract
 from servicedesk.catalog.domain import (
     CatalogueProblem,
     Impact,
@@ -45,3 +48,35 @@ def catalogue_problems() -> list[CatalogueProblem]:
         for service in Service.objects.filter(is_active=True).select_related("sla_level")
     ]
     return find_catalogue_problems(facts, level_facts(), default.code if default else "—")
+
+
+@dataclass(frozen=True)
+class ServiceChoice:
+    """A catalogue service as a client may pick it: covered by the contract or not."""
+
+    code: str
+    name: str
+    covered: bool
+    sla_level: str | None
+
+
+def active_services() -> list[Service]:
+    return list(Service.objects.filter(is_active=True).select_related("sla_level"))
+
+
+def services_for_client(client: Client) -> list[ServiceChoice]:
+    """Return every active service with whether the client's contract covers its line."""
+    contract = Contract.objects.filter(client=client).first()
+    default = default_sla_level()
+    choices = []
+    for service in active_services():
+        level = service.sla_level or default
+        choices.append(
+            ServiceChoice(
+                code=service.code,
+                name=service.name,
+                covered=contract is not None and contract.covers(service.default_line),
+                sla_level=level.code if level else None,
+            )
+        )
+    return choices

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "servicedesk.tickets",
     "servicedesk.sla",
     "servicedesk.knowledge",
+    "servicedesk.web",
+    "servicedesk.portal",
 ]
 
 MIDDLEWARE = [

@@ -7,9 +7,11 @@ from servicedesk.api.main import api
 from servicedesk.core import views as core_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("kb/", include("servicedesk.knowledge.urls")),
+    path("", include("servicedesk.web.urls")),
+    path("", include("servicedesk.tickets.urls")),
+    path("", include("servicedesk.portal.urls")),
 ]

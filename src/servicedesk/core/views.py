@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """Send people to the place they work in (the admin until the workspace lands)."""
-    return redirect("admin:index")
+from django.http import HttpRequest, JsonResponse
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -19,6 +19,8 @@ class TicketEventType(StrEnum):
     FIRST_REACTION = "first_reaction"
     KNOWLEDGE_USED = "knowledge_used"
     MACRO_APPLIED = "macro_applied"
+    ESCALATED = "escalated"
+    MERGED = "merged"
 
     @property
     def label(self) -> str:
@@ -39,4 +41,6 @@ EVENT_LABELS = {
     TicketEventType.FIRST_REACTION: "Первая реакция",
     TicketEventType.KNOWLEDGE_USED: "Использована статья базы знаний",
     TicketEventType.MACRO_APPLIED: "Применён шаблон ответа",
+    TicketEventType.ESCALATED: "Эскалация",
+    TicketEventType.MERGED: "Объединение дубликатов",
 }

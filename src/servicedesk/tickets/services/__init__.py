@@ -2,6 +2,7 @@
 
 from servicedesk.tickets.services.comments import apply_comment, ticket_attach, ticket_comment
 from servicedesk.tickets.services.create import NewTicket, ticket_create
+from servicedesk.tickets.services.escalate import EscalationTarget, ticket_escalate
 from servicedesk.tickets.services.fields import (
     UNSET,
     TicketPatch,
@@ -10,7 +11,9 @@ from servicedesk.tickets.services.fields import (
     ticket_set_service,
     ticket_update,
 )
+from servicedesk.tickets.services.merge import ticket_merge
 from servicedesk.tickets.services.notes import ticket_note_event
+from servicedesk.tickets.services.reply import Upload, ticket_reply
 from servicedesk.tickets.services.workflow import (
     allowed_statuses,
     ticket_assign,
@@ -20,8 +23,10 @@ from servicedesk.tickets.services.workflow import (
 
 __all__ = [
     "UNSET",
+    "EscalationTarget",
     "NewTicket",
     "TicketPatch",
+    "Upload",
     "allowed_statuses",
     "apply_comment",
     "apply_service_code",
@@ -29,8 +34,11 @@ __all__ = [
     "ticket_attach",
     "ticket_comment",
     "ticket_create",
+    "ticket_escalate",
+    "ticket_merge",
     "ticket_note_event",
     "ticket_raise_priority",
+    "ticket_reply",
     "ticket_set_service",
     "ticket_take",
     "ticket_transition",

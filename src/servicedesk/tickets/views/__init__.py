@@ -1,0 +1,1 @@
+"""The agents' workspace in the browser: queues, the ticket page and its actions, the call card."""
