@@ -12,4 +12,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("kb/", include("servicedesk.knowledge.urls")),
+    path("telephony/", include("servicedesk.telephony.urls")),
 ]
