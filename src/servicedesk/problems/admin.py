@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpRequest, HttpResponseRedirect
 
 from servicedesk.accounts.requests import request_user
@@ -198,6 +199,7 @@ class DevelopmentHandoffAdmin(admin.ModelAdmin):
         "returned_at",
     )
     list_filter = ("returned_at",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     search_fields = ("tracker_key", "ticket__number", "state_note")
     list_select_related = ("ticket", "handed_off_by")
 

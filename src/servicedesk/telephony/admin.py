@@ -21,6 +21,9 @@ _SECRETS = ("mango_api_salt", "zadarma_api_secret", "ami_secret")
 
 
 class TelephonySettingsForm(forms.ModelForm):
+    mango_api_url = forms.URLField(label="Mango: адрес API", assume_scheme="https")
+    zadarma_api_url = forms.URLField(label="Zadarma: адрес API", assume_scheme="https")
+
     class Meta:
         model = TelephonySettings
         fields = [
