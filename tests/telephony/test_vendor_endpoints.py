@@ -195,3 +195,18 @@ def test_zadarma_recordings_are_fetched_through_their_api(configured, l1, client
         )
         assert call_recording_download(Call.objects.get().pk) == "downloaded"
         assert server.hits == ["GET /v1/pbx/record/request/", "GET /rec/call.mp3"]
+
+
+def test_pbx_posts_need_no_csrf_token(configured, l1, pbx) -> None:
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    assert mango(strict, "call", MANGO_RING).status_code == 200
+    assert zadarma(strict, ZD_START).status_code == 200
+    webhook = strict.post(
+        "/api/v1/telephony/events",
+        {"callId": "csrf-1", "event": "newCall"},
+        content_type="application/json",
+        headers=pbx.headers,
+    )
+    assert webhook.status_code == 200
