@@ -15,11 +15,15 @@ CHROMIUM = shutil.which("chromium")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (apt-get install chromium)"),
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="needs Debian's chromium (apt-get install chromium)"
+    ),
 ]
 
 
-def test_an_incoming_call_pops_up_the_caller_card_and_can_be_closed(world, l1, send, live_server, client) -> None:
+def test_an_incoming_call_pops_up_the_caller_card_and_can_be_closed(
+    world, l1, send, live_server, client
+) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     client.force_login(l1["sd"])
@@ -27,7 +31,12 @@ def test_an_incoming_call_pops_up_the_caller_card_and_can_be_closed(world, l1, s
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+            ],
         )
         context = browser.new_context(locale="ru-RU")
         context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
@@ -36,7 +45,9 @@ def test_an_incoming_call_pops_up_the_caller_card_and_can_be_closed(world, l1, s
         expect(page.get_by_role("heading", name="Очередь перезвона")).to_be_visible()
         assert page.locator(".call-popup").count() == 0
 
-        response = send(callId="browser-1", event="newCall", **{"from": "+79161234567"}, extension="106")
+        response = send(
+            callId="browser-1", event="newCall", **{"from": "+79161234567"}, extension="106"
+        )
         assert response.status_code == 200
 
         card = page.locator(".call-popup")

@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from servicedesk.core import clock
 from servicedesk.core.errors import NotFound
 from servicedesk.problems.domain.similarity import (
+    TEXT_LIMIT,
     Similarity,
     TicketSketch,
     rank_similar,
@@ -116,38 +117,41 @@ class SimilarTicket:
     similarity: Similarity
 
 
-def _text_of(ticket: Ticket) -> str:
-    return f"{ticket.subject}\n{ticket.description}"
-
-
 def similar_open_tickets(ticket: Ticket, hours: int = 6, limit: int = 10) -> list[SimilarTicket]:
     """Return open tickets created within `hours` of this one that probably share its cause.
 
     The window is centred on the ticket's creation (for a fresh ticket: the last N
     hours); scoring is the pure `rank_similar` over same client / outlet / service and
-    trigram similarity of subject + description.
+    trigram similarity of subject + description. Candidates are read as plain values;
+    only the few suggested tickets are loaded as full rows.
     """
     window = timedelta(hours=hours)
     upper = max(ticket.created_at + window, clock.now())
-    candidates = list(
-        Ticket.objects.select_related(*LIST_RELATED)
-        .filter(
+    candidates = (
+        Ticket.objects.filter(
             status_category__in=[c.value for c in ACTIVE_CATEGORIES],
             created_at__gte=ticket.created_at - window,
             created_at__lte=upper,
         )
         .exclude(pk=ticket.pk)
-        .order_by("-created_at")[:SIMILAR_CANDIDATES_MAX]
+        .order_by("-created_at")
+        .values_list("pk", "client_id", "outlet_id", "service_id", "subject", "description")[
+            :SIMILAR_CANDIDATES_MAX
+        ]
     )
     target = TicketSketch.of(
-        ticket.pk, ticket.client_id, ticket.outlet_id, ticket.service_id, _text_of(ticket)
+        ticket.pk,
+        ticket.client_id,
+        ticket.outlet_id,
+        ticket.service_id,
+        f"{ticket.subject}\n{ticket.description[:TEXT_LIMIT]}",
     )
     sketches = [
-        TicketSketch.of(c.pk, c.client_id, c.outlet_id, c.service_id, _text_of(c))
-        for c in candidates
+        TicketSketch.of(pk, client, outlet, service, f"{subject}\n{description[:TEXT_LIMIT]}")
+        for pk, client, outlet, service, subject, description in candidates
     ]
-    by_pk = {c.pk: c for c in candidates}
+    ranked = rank_similar(target, sketches, limit=limit)
+    rows = Ticket.objects.select_related(*LIST_RELATED).in_bulk([item.key for item in ranked])
     return [
-        SimilarTicket(ticket=by_pk[item.key], similarity=item)
-        for item in rank_similar(target, sketches, limit=limit)
+        SimilarTicket(ticket=rows[item.key], similarity=item) for item in ranked if item.key in rows
     ]

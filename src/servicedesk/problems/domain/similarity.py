@@ -35,14 +35,12 @@ def normalise(text: str) -> str:
 
 def char_ngrams(text: str, n: int = NGRAM) -> frozenset[str]:
     """Return the set of character n-grams of each word, padded with spaces at both ends."""
-    grams: set[str] = set()
-    for word in normalise(text).split():
-        padded = f" {word} "
-        if len(padded) <= n:
-            grams.add(padded)
-            continue
-        grams.update(padded[i : i + n] for i in range(len(padded) - n + 1))
-    return frozenset(grams)
+    words = [f" {word} " for word in normalise(text).split()]
+    return frozenset(
+        word[i : i + n] if len(word) > n else word
+        for word in words
+        for i in range(max(1, len(word) - n + 1))
+    )
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:

@@ -131,8 +131,13 @@ def _popups(call: Call, event: CallEventData) -> None:
         return
     now = clock.now()
     if event.kind == CallEventKind.NEW_CALL and call.state == CallState.RINGING:
-        for user in _popup_targets(call, event):
-            CallPopup.objects.get_or_create(call=call, user=user, defaults={"created_at": now})
+        CallPopup.objects.bulk_create(
+            [
+                CallPopup(call=call, user=user, created_at=now)
+                for user in _popup_targets(call, event)
+            ],
+            ignore_conflicts=True,  # one query however many L1 agents there are
+        )
     if event.kind == CallEventKind.ANSWER and call.answered_by is not None:
         CallPopup.objects.get_or_create(
             call=call, user=call.answered_by, defaults={"created_at": now}
