@@ -43,11 +43,38 @@ def setup_django(database_url: str | None, data_dir: str) -> None:
     load_plastek_configuration()
 
 
-WORDS = (
-    "касса баллы карта начисление списание процессинг акция отчёт выгрузка подарок скидка "
-    "личный кабинет мобильное приложение регистрация активация ошибка не работает не проходит "
-    "чек покупка возврат гость точка студия рассылка сегмент"
-).split()
+WORDS = [
+    "касса",
+    "баллы",
+    "карта",
+    "начисление",
+    "списание",
+    "процессинг",
+    "акция",
+    "отчёт",
+    "выгрузка",
+    "подарок",
+    "скидка",
+    "личный",
+    "кабинет",
+    "мобильное",
+    "приложение",
+    "регистрация",
+    "активация",
+    "ошибка",
+    "не",
+    "работает",
+    "не",
+    "проходит",
+    "чек",
+    "покупка",
+    "возврат",
+    "гость",
+    "точка",
+    "студия",
+    "рассылка",
+    "сегмент",
+]
 
 
 def fill(tickets: int) -> tuple[object, list[object]]:
@@ -66,7 +93,9 @@ def fill(tickets: int) -> tuple[object, list[object]]:
         Contract.objects.get_or_create(client=client)
         clients.append(client)
     outlets = [
-        Outlet.objects.get_or_create(client=c, code=f"B{c.pk}-{i}", defaults={"name": f"Точка {i}"})[0]
+        Outlet.objects.get_or_create(
+            client=c, code=f"B{c.pk}-{i}", defaults={"name": f"Точка {i}"}
+        )[0]
         for c in clients
         for i in range(10)
     ]
@@ -124,22 +153,36 @@ def main() -> None:
         setup_django(args.database_url, data_dir)
         from django.db import connection
 
+        from servicedesk.core import clock
         from servicedesk.problems.domain.similarity import TicketSketch, rank_similar
         from servicedesk.problems.selectors import similar_open_tickets
         from servicedesk.telephony.domain.calls import CallEventData, CallEventKind, Direction
         from servicedesk.telephony.services import call_event_receive
-        from servicedesk.core import clock
         from servicedesk.tickets.models import Ticket
 
         target, rows = fill(args.tickets)
         target = Ticket.objects.get(number=target.number)
         results = []
-        results.append(row("similar_open_tickets (≤500 кандидатов)", args.tickets, timed(lambda: similar_open_tickets(target), 30)))
+        results.append(
+            row(
+                "similar_open_tickets (≤500 кандидатов)",
+                args.tickets,
+                timed(lambda: similar_open_tickets(target), 30),
+            )
+        )
         sketches = [
-            TicketSketch.of(i, t.client_id, t.outlet_id, t.service_id, f"{t.subject}\n{t.description}")
+            TicketSketch.of(
+                i, t.client_id, t.outlet_id, t.service_id, f"{t.subject}\n{t.description}"
+            )
             for i, t in enumerate(rows[:500])
         ]
-        results.append(row("rank_similar, чистая функция", 500, timed(lambda: rank_similar(sketches[0], sketches, limit=10), 30)))
+        results.append(
+            row(
+                "rank_similar, чистая функция",
+                500,
+                timed(lambda: rank_similar(sketches[0], sketches, limit=10), 30),
+            )
+        )
 
         now = clock.now()
         run = uuid.uuid4().hex[:8]  # fresh call ids: a reused bench database has old calls
@@ -174,7 +217,7 @@ def main() -> None:
         widths = [max(len(r[i]) for r in [header, *results]) for i in range(len(header))]
         print(f"База: {connection.vendor}, тикетов в окне: {args.tickets}, звонков: {args.calls}")
         for line in [header, *results]:
-            print("  ".join(cell.ljust(width) for cell, width in zip(line, widths)))
+            print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)))
 
 
 if __name__ == "__main__":
