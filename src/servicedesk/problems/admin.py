@@ -110,8 +110,8 @@ class ProblemAdmin(admin.ModelAdmin):
             messages.error(request, error.message)
             raise _Abort from error
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        """Links change only through the services above."""
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        formset.save(commit=False)  # the inline is read-only: links change only via services
 
     def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -176,8 +176,8 @@ class MassIncidentAdmin(admin.ModelAdmin):
             messages.error(request, error.message)
             raise _Abort from error
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        """Children change only through the services above."""
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        formset.save(commit=False)  # the inline is read-only: children change only via services
 
     def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         try:
