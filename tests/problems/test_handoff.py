@@ -103,8 +103,18 @@ def test_resolving_a_ticket_in_development_ends_its_hand_off(world, manager, new
     )
 
 
+def reminders() -> list[tuple[str, str]]:
+    from servicedesk.sla.models import Notification
+
+    return list(
+        Notification.objects.filter(kind="development_reminder")
+        .order_by("pk")
+        .values_list("user__username", "title")
+    )
+
+
 def test_reminder_goes_once_a_day_after_the_configured_time_for_old_hand_offs(
-    world, manager, new_ticket, settings
+    world, manager, new_ticket, settings, django_capture_on_commit_callbacks
 ) -> None:
     settings.PROBLEMS_HANDOFF_REMIND_AFTER_DAYS = 5
     with clock.frozen_at(MONDAY - timedelta(days=6)):
@@ -114,16 +124,16 @@ def test_reminder_goes_once_a_day_after_the_configured_time_for_old_hand_offs(
         hand_off(manager, new_ticket(), key="DEV-NEW")
 
     assert services.handoff_send_reminders(now=MONDAY) == 0  # 09:00 Moscow: before 09:30
-    assert mail.outbox == []
     at_0930 = MONDAY + timedelta(minutes=30)
-    assert services.handoff_send_reminders(now=at_0930) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.handoff_send_reminders(now=at_0930) == 1
     assert services.handoff_send_reminders(now=at_0930 + timedelta(hours=3)) == 0
-    [message] = mail.outbox
+    assert reminders() == [("manager", f"{old.display_number} в разработке 6 дн.: DEV-OLD")]
+    [message] = mail.outbox  # the notification's e-mail copy
     assert message.to == ["manager@plastek.test"]
-    assert "DEV-OLD" in message.body and "DEV-NEW" not in message.body
-    assert old.display_number in message.body
+    assert "DEV-OLD" in message.subject and "DEV-NEW" not in message.body
     assert services.handoff_send_reminders(now=at_0930 + timedelta(days=1)) == 1
-    assert len(mail.outbox) == 2
+    assert len(reminders()) == 2
 
 
 def test_the_periodic_task_is_idempotent(world, manager, new_ticket) -> None:
@@ -134,10 +144,10 @@ def test_the_periodic_task_is_idempotent(world, manager, new_ticket) -> None:
     with clock.frozen_at(MONDAY + timedelta(hours=1)):
         remind_about_development_handoffs.call_local()
         remind_about_development_handoffs.call_local()
-    assert len(mail.outbox) == 1
+    assert len(reminders()) == 1
 
 
-def test_a_failed_send_does_not_use_up_the_days_reminder(
+def test_a_failed_delivery_does_not_use_up_the_days_reminder(
     world, manager, new_ticket, monkeypatch
 ) -> None:
     from servicedesk.problems.services import handoff as module
@@ -146,13 +156,14 @@ def test_a_failed_send_does_not_use_up_the_days_reminder(
         hand_off(manager, new_ticket())
 
     def broken(*args: object, **kwargs: object) -> None:
-        raise ConnectionError("SMTP недоступен")
+        raise ConnectionError("уведомления недоступны")
 
     monkeypatch.setattr(module, "deliver_reminder", broken)
     with pytest.raises(ConnectionError):
         services.handoff_send_reminders(now=MONDAY + timedelta(hours=1))
     monkeypatch.undo()
     assert services.handoff_send_reminders(now=MONDAY + timedelta(hours=2)) == 1
+    assert len(reminders()) == 1
 
 
 def test_hand_off_api(world, manager, new_ticket, api_as) -> None:

@@ -71,6 +71,16 @@ def test_resolving_the_parent_resolves_each_child_with_one_public_reply(
     assert MassIncidentChild.objects.filter(resolved_with_parent_at__isnull=False).count() == 3
 
 
+def test_each_child_keeps_its_own_sla_record(world, manager, outage) -> None:
+    from servicedesk.sla.selectors import ticket_clocks
+
+    tickets.ticket_transition(actor=manager, number=outage["parent"].number, status="resolved")
+    for child in map(fresh, outage["children"]):
+        resolution = next(c for c in ticket_clocks(child) if c.target == "resolution")
+        assert resolution.stopped_at == child.resolved_at
+        assert resolution.state == "met"
+
+
 def test_the_service_managers_text_is_what_requesters_read(manager, outage) -> None:
     services.mass_incident_resolve(
         actor=manager,

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
@@ -17,7 +16,6 @@ from servicedesk.accounts.models import User
 from servicedesk.accounts.roles import Capability, Role
 from servicedesk.core import clock
 from servicedesk.core.errors import NotFound, ValidationFailed
-from servicedesk.core.options import desk_options
 from servicedesk.problems.models import DevelopmentHandoff
 from servicedesk.problems.options import problem_options
 from servicedesk.problems.services.common import record_ticket_event, require_capability
@@ -222,46 +220,45 @@ def _service_managers() -> list[User]:
         User.objects.filter(
             is_active=True, client__isnull=True, groups__name=Role.SERVICE_MANAGER.value
         )
-        .exclude(email="")
         .order_by("username")
         .distinct()
     )
 
 
-def _reminder_text(handoffs: list[DevelopmentHandoff], now: datetime, days: int) -> str:
-    site = desk_options().site_url
-    lines = [
-        f"Обращения, переданные в разработку более {days} дн. назад и ещё не вернувшиеся:",
-        "",
-    ]
+REMINDER_KIND = "development_reminder"
+
+
+def deliver_reminder(
+    recipients: list[User], handoffs: list[DevelopmentHandoff], now: datetime, days: int
+) -> int:
+    """Notify the service managers in the app, one notification per hand-off.
+
+    The notification app e-mails a copy to everyone with an address after the commit.
+    """
+    from servicedesk.sla.notifications import notify_users
+
+    sent = 0
     for handoff in handoffs:
         ticket = handoff.ticket
         age = (now - handoff.handed_off_at).days
-        lines.append(
-            f"• {ticket.display_number} «{ticket.subject}» — {handoff.tracker_key}, {age} дн."
-        )
-        if handoff.tracker_url:
-            lines.append(f"  задача: {handoff.tracker_url}")
+        lines = [
+            f"Обращение «{ticket.subject}» передано в разработку {age} дн. назад "
+            f"(дольше {days} дн.) и ещё не вернулось.",
+            f"Задача: {handoff.tracker_key}"
+            + (f" — {handoff.tracker_url}" if handoff.tracker_url else ""),
+        ]
         if handoff.state_note:
-            lines.append(f"  последнее состояние: {handoff.state_note}")
-        lines.append(f"  обращение: {site}/admin/tickets/ticket/{ticket.pk}/change/")
-    lines += ["", "Обновите состояние или верните обращение из разработки."]
-    return "\n".join(lines)
-
-
-def deliver_reminder(recipients: list[User], subject: str, body: str) -> None:
-    """Send the reminder to the service managers by e-mail.
-
-    This is the one place to switch to in-app notifications once a notification app
-    exists; the claim-once logic in `handoff_send_reminders` stays the same.
-    """
-    send_mail(
-        subject,
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [user.email for user in recipients],
-        fail_silently=False,
-    )
+            lines.append(f"Последнее известное состояние: {handoff.state_note}")
+        lines.append("Обновите состояние или верните обращение из разработки.")
+        sent += notify_users(
+            recipients,
+            ticket=ticket,
+            kind=REMINDER_KIND,
+            title=f"{ticket.display_number} в разработке {age} дн.: {handoff.tracker_key}",
+            body="\n".join(lines),
+            at=now,
+        )
+    return sent
 
 
 @transaction.atomic
@@ -270,8 +267,9 @@ def handoff_send_reminders(*, now: datetime | None = None) -> int:
 
     Safe to run as often as wanted: before the configured local time nothing is sent,
     and each hand-off is claimed for today with a conditional update, so it is reminded
-    at most once a day even with two workers racing. If sending fails, the transaction
-    rolls the claims back and the next run tries again.
+    at most once a day even with two workers racing. The in-app notifications are
+    written in the same transaction as the claims: if that fails, both roll back and the
+    next run tries again; the e-mail copies go after the commit (retried by their task).
     """
     now = now or clock.now()
     options = problem_options()
@@ -298,14 +296,9 @@ def handoff_send_reminders(*, now: datetime | None = None) -> int:
     recipients = _service_managers()
     if not recipients:
         logger.warning(
-            "Напоминание о %d передачах в разработку некому отправить: нет сервис-менеджеров "
-            "с e-mail",
+            "Напоминание о %d передачах в разработку некому отправить: нет сервис-менеджеров",
             len(claimed),
         )
         return len(claimed)
-    deliver_reminder(
-        recipients,
-        f"В разработке дольше {options.handoff_remind_after_days} дн.: {len(claimed)} обращ.",
-        _reminder_text(claimed, now, options.handoff_remind_after_days),
-    )
+    deliver_reminder(recipients, claimed, now, options.handoff_remind_after_days)
     return len(claimed)
