@@ -36,8 +36,17 @@ _WORK = [
     ("accounts", "add_contactemail"),
 ]
 _EXTRA: dict[Role, list[tuple[str, str]]] = {
-    Role.SYSADMIN: [("channels", "add_mailbox"), ("channels", "change_mailbox")],
-    Role.SERVICE_MANAGER: [("problems", "add_problem"), ("problems", "change_problem")],
+    Role.SYSADMIN: [
+        ("channels", "add_mailbox"),
+        ("channels", "change_mailbox"),
+        ("telephony", "add_telephonysettings"),
+        ("telephony", "change_telephonysettings"),
+    ],
+    Role.SERVICE_MANAGER: [
+        ("problems", "add_problem"),
+        ("problems", "change_problem"),
+        ("problems", "change_massincident"),
+    ],
 }
 
 

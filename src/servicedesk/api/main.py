@@ -11,7 +11,9 @@ from servicedesk.api.renderers import ReadableJSONRenderer
 from servicedesk.calendars.api import router as calendars_router
 from servicedesk.catalog.api import router as catalog_router
 from servicedesk.knowledge.api import router as knowledge_router
+from servicedesk.problems.api import router as problems_router
 from servicedesk.sla.api import router as sla_router
+from servicedesk.telephony.api import router as telephony_router
 from servicedesk.tickets.api.router import router as tickets_router
 
 api = NinjaAPI(
@@ -33,3 +35,5 @@ api.add_router("", accounts_router)
 api.add_router("", sla_router)
 api.add_router("", calendars_router)
 api.add_router("", knowledge_router)
+api.add_router("", problems_router)
+api.add_router("", telephony_router)

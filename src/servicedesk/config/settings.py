@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "servicedesk.knowledge",
     "servicedesk.web",
     "servicedesk.portal",
+    "servicedesk.problems",
+    "servicedesk.telephony",
 ]
 
 MIDDLEWARE = [
@@ -190,3 +192,13 @@ LOGGING: dict[str, Any] = {
 TICKET_NUMBER_PREFIX = "SD"
 ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024
 REPO_ROOT = REPO_DIR
+
+# --- Problems, mass incidents, development hand-offs (servicedesk.problems) -------------
+PROBLEMS_HANDOFF_REMIND_AFTER_DAYS = 5  # remind about hand-offs older than this
+PROBLEMS_HANDOFF_REMIND_AT = "09:30"  # local time (TIME_ZONE) from which the daily reminder goes
+PROBLEMS_SIMILAR_HOURS = 6  # same-cause suggestions look this far around the ticket
+PROBLEMS_SIMILAR_LIMIT = 10
+
+# --- Telephony (servicedesk.telephony); PBX keys live in the admin (Телефония → Настройки) --
+TELEPHONY_POPUP_TTL_MINUTES = 30  # a pop-up not dismissed disappears after this
+TELEPHONY_RECORDING_TIMEOUT_SECONDS = 60

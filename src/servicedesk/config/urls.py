@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("servicedesk.web.urls")),
     path("", include("servicedesk.tickets.urls")),
     path("", include("servicedesk.portal.urls")),
+    path("telephony/", include("servicedesk.telephony.urls")),
 ]

@@ -21,6 +21,16 @@ class TicketEventType(StrEnum):
     MACRO_APPLIED = "macro_applied"
     ESCALATED = "escalated"
     MERGED = "merged"
+    # Problems, mass incidents and development hand-offs (servicedesk.problems)
+    PROBLEM_LINKED = "problem_linked"
+    PROBLEM_UNLINKED = "problem_unlinked"
+    MASS_INCIDENT_LINKED = "mass_incident_linked"
+    MASS_INCIDENT_UNLINKED = "mass_incident_unlinked"
+    HANDED_TO_DEVELOPMENT = "handed_to_development"
+    DEVELOPMENT_STATE_UPDATED = "development_state_updated"
+    RETURNED_FROM_DEVELOPMENT = "returned_from_development"
+    # Telephony (servicedesk.telephony)
+    CALL_LINKED = "call_linked"
 
     @property
     def label(self) -> str:
@@ -43,4 +53,12 @@ EVENT_LABELS = {
     TicketEventType.MACRO_APPLIED: "Применён шаблон ответа",
     TicketEventType.ESCALATED: "Эскалация",
     TicketEventType.MERGED: "Объединение дубликатов",
+    TicketEventType.PROBLEM_LINKED: "Связано с проблемой",
+    TicketEventType.PROBLEM_UNLINKED: "Отвязано от проблемы",
+    TicketEventType.MASS_INCIDENT_LINKED: "Связано с массовым инцидентом",
+    TicketEventType.MASS_INCIDENT_UNLINKED: "Отвязано от массового инцидента",
+    TicketEventType.HANDED_TO_DEVELOPMENT: "Передано в разработку",
+    TicketEventType.DEVELOPMENT_STATE_UPDATED: "Обновлено состояние в разработке",
+    TicketEventType.RETURNED_FROM_DEVELOPMENT: "Возвращено из разработки",
+    TicketEventType.CALL_LINKED: "Связано со звонком",
 }

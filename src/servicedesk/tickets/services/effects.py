@@ -36,3 +36,6 @@ def after_change(change: TicketChange) -> None:
         line_changed="line" in change.fields,
         reason=str(change.event_data(TicketEventType.PRIORITY_RAISED).get("reason", "")),
     )
+    from servicedesk.problems.services.effects import on_ticket_change
+
+    on_ticket_change(change)  # mass-incident cascade, reopened children, development hand-offs

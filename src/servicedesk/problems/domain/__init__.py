@@ -1,0 +1,1 @@
+"""Problem rules without Django: statuses, mass-incident links, ticket similarity."""
