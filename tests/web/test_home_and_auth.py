@@ -92,9 +92,11 @@ def test_sidebar_lists_every_role_queue_of_a_person_with_several_roles(client, w
     assert "queue=unassigned&amp;role_queue=sd_manager" in page
 
 
-def test_the_telephony_slot_is_empty_until_the_app_serves_it(client, world) -> None:
+def test_staff_pages_poll_for_incoming_calls_and_client_pages_do_not(client, world) -> None:
     client.force_login(world["agent"])
-    assert 'id="call-popup"' not in text_of(client.get("/"))
+    assert 'id="call-popup" hx-get="/telephony/popup/"' in text_of(client.get("/"))
+    client.force_login(world["mega_user"])
+    assert 'id="call-popup"' not in text_of(client.get("/portal/"))
 
 
 def test_queue_counts_arrive_after_the_page(client, world) -> None:
@@ -106,3 +108,14 @@ def test_queue_counts_arrive_after_the_page(client, world) -> None:
     counts = text_of(client.get("/queues/counts/?queue=mine"))
     assert 'Мои<span class="count">1</span>' in counts
     assert 'class="side-link active" href="/tickets/?queue=mine"' in counts
+
+
+def test_ticket_page_and_call_card_offer_knowledge_base_suggestions(client, world) -> None:
+    ticket = make_ticket(world)
+    client.force_login(world["agent"])
+    page = text_of(client.get(f"/tickets/{ticket.display_number}/"))
+    assert "data-kb-widget" in page
+    assert f'data-kb-ticket="{ticket.display_number}"' in page
+    assert 'data-kb-target="#reply textarea[name=body]"' in page
+    card = text_of(client.get("/calls/new/"))
+    assert 'data-kb-service="#f-service"' in card

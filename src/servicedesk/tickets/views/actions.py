@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.http import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -10,9 +11,9 @@ from django.views.decorators.http import require_GET, require_POST
 from servicedesk.accounts.roles import Capability
 from servicedesk.catalog.models import Service
 from servicedesk.catalog.selectors import effective_sla_level
-from servicedesk.core.errors import Forbidden, ValidationFailed
-from servicedesk.tickets import services
-from servicedesk.tickets.domain.statuses import StatusCategory
+from servicedesk.core.errors import Forbidden, StaleVersion
+from servicedesk.problems.services.handoff import ticket_handoff_to_development
+from servicedesk.tickets import selectors, services
 from servicedesk.tickets.models import Channel
 from servicedesk.tickets.views.detail import act, load_ticket
 from servicedesk.web import sla_view
@@ -131,27 +132,26 @@ def escalate(request: WebRequest, number: str) -> HttpResponseBase:
 @require_POST
 @staff_required
 def escalate_to_development(request: WebRequest, number: str) -> HttpResponseBase:
-    """Hand the ticket to development with the tracker's key.
+    """Hand the ticket to development: tracker key and link, the state it was left in."""
+    key, url, reason = (
+        _text(request, "tracker_key"),
+        _text(request, "tracker_url"),
+        _text(request, "reason"),
+    )
 
-    This is the one seam for the hand-over: it moves the ticket to the "pending
-    development" category with the key in the reason, until the problems app's
-    `ticket_handoff_to_development` takes its place here.
-    """
-    key, reason = _text(request, "tracker_key"), _text(request, "reason")
-
+    @transaction.atomic
     def hand_over(version: int) -> object:
         if not request.user.can(Capability.ESCALATE_TO_DEVELOPMENT):
             raise Forbidden(_("Передавать в разработку могут сервис-менеджер и руководитель"))
-        if not key:
-            raise ValidationFailed(_("Укажите ключ задачи в трекере разработки"), field="key")
-        if len(key) > 60:
-            raise ValidationFailed(_("Ключ задачи длиннее 60 символов"), field="key")
-        return services.ticket_transition(
-            actor=request.user,
-            number=number,
-            status=StatusCategory.PENDING_DEVELOPMENT.value,
-            reason=f"Задача разработки {key}" + (f": {reason}" if reason else ""),
-            expected_version=version,
+        ticket = selectors.access_ticket(request.user, number, for_update=True)
+        if ticket.version != version:
+            raise StaleVersion(
+                _("Обращение уже изменил кто-то другой: обновите страницу и повторите."),
+                field="version",
+                current_version=ticket.version,
+            )
+        return ticket_handoff_to_development(
+            actor=request.user, number=number, tracker_key=key, tracker_url=url, state_note=reason
         )
 
     return act(request, number, hand_over, _("Передано в разработку: %(key)s") % {"key": key})

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django import template
 from django.http import HttpRequest
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -115,16 +115,6 @@ def filesize(size: int | None) -> str:
     if value < 1024 * 1024:
         return f"{value / 1024:.0f} КБ"
     return f"{value / (1024 * 1024):.1f} МБ"
-
-
-@register.simple_tag
-def path_if_served(path: str) -> str:
-    """Return `path` if some app serves it, else "" (slots for apps merged later)."""
-    try:
-        resolve(path)
-    except Resolver404:
-        return ""
-    return path
 
 
 @register.inclusion_tag("web/_sidebar.html", takes_context=True)
