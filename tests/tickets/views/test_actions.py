@@ -109,9 +109,16 @@ def test_only_service_managers_hand_over_to_development_with_a_key(client, world
     client.force_login(factories.staff(Role.SERVICE_MANAGER, username="sm"))
     refused = post(client, ticket, "escalate/development", {"tracker_key": ""})
     assert "Заполните поле «Ключ в трекере»" in text_of(refused)
-    done = post(client, ticket, "escalate/development",
-                {"tracker_key": "DEV-12", "tracker_url": "https://tracker.example/DEV-12",
-                 "reason": "Баг в расчёте"})
+    done = post(
+        client,
+        ticket,
+        "escalate/development",
+        {
+            "tracker_key": "DEV-12",
+            "tracker_url": "https://tracker.example/DEV-12",
+            "reason": "Баг в расчёте",
+        },
+    )
     assert "Передано в разработку: DEV-12" in text_of(done)
     ticket.refresh_from_db()
     assert ticket.status_category == "pending_development"
@@ -119,7 +126,10 @@ def test_only_service_managers_hand_over_to_development_with_a_key(client, world
     from servicedesk.problems.models import DevelopmentHandoff
 
     handoff = DevelopmentHandoff.objects.get(ticket=ticket)
-    assert (handoff.tracker_key, handoff.tracker_url) == ("DEV-12", "https://tracker.example/DEV-12")
+    assert (handoff.tracker_key, handoff.tracker_url) == (
+        "DEV-12",
+        "https://tracker.example/DEV-12",
+    )
 
 
 def test_merge_closes_this_ticket_as_a_duplicate(agent_client, world) -> None:
