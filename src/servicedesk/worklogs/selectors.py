@@ -22,7 +22,7 @@ from servicedesk.worklogs.domain import (
     hours,
 )
 from servicedesk.worklogs.models import Estimate, EstimateState, WorkLog, WorkLogPosting
-from servicedesk.worklogs.services.postings import closed_months, consultation_minutes_used
+from servicedesk.worklogs.billing import closed_months, consultation_minutes_used
 
 CONSULTATION_SERVICE = "consultation"
 

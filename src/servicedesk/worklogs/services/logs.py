@@ -32,7 +32,7 @@ from servicedesk.worklogs.selectors import (
     may_decide_excess,
     worklog_for,
 )
-from servicedesk.worklogs.services.postings import (
+from servicedesk.worklogs.billing import (
     consultation_minutes_used,
     notify_cap_exceeded,
     post_worklog,

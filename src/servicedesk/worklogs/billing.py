@@ -1,4 +1,4 @@
-"""Booking a work log into the monthly bill, and the once-per-month cap notice."""
+"""Booking work logs into the monthly bill (postings), the billing lock, the cap notice."""
 
 from __future__ import annotations
 
