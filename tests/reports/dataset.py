@@ -77,7 +77,13 @@ def build(world: dict[str, Any]) -> dict[str, Any]:
 
     t4 = new_ticket(sd, mega, "consultation", msk(2026, 1, 31, 23, 30), channel="phone")
     _at(msk(2026, 2, 1, 0, 20), services.ticket_take, actor=sd, number=t4.number)
-    _at(msk(2026, 2, 1, 1), services.ticket_transition, actor=sd, number=t4.number, status="resolved")
+    _at(
+        msk(2026, 2, 1, 1),
+        services.ticket_transition,
+        actor=sd,
+        number=t4.number,
+        status="resolved",
+    )
 
     t5 = new_ticket(sd, mega, "consultation", msk(2026, 2, 1, 0, 10), channel="phone")
 

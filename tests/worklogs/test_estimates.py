@@ -113,9 +113,10 @@ def test_time_above_the_approved_estimate_waits_for_the_service_manager(desk, l3
     assert (after.excess_minutes, after.excess_state) == (30, "pending")
     assert billed(l3_ticket) == 120  # pending excess is not billed
     assert list(pending_excess(desk["manager"])) == [crossing, after]
-    assert Notification.objects.filter(
-        user=desk["manager"], kind="worklog_excess_pending"
-    ).count() == 2
+    assert (
+        Notification.objects.filter(user=desk["manager"], kind="worklog_excess_pending").count()
+        == 2
+    )
 
     with clock.frozen_at(msk(2026, 2, 4, 10)):
         worklog_excess_decide(actor=desk["manager"], worklog_id=crossing.pk, approve=True)

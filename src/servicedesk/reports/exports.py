@@ -103,7 +103,10 @@ def _write_table(sheet: Worksheet, table: Table, base_url: str) -> None:
     rows = [*table.rows, *([table.footer] if table.footer is not None else [])]
     for row in rows:
         sheet.append(
-            [_xlsx_value(cell, column.kind) for column, cell in zip(table.columns, row, strict=True)]
+            [
+                _xlsx_value(cell, column.kind)
+                for column, cell in zip(table.columns, row, strict=True)
+            ]
         )
         written = sheet[sheet.max_row]
         for target, column, cell in zip(written, table.columns, row, strict=True):

@@ -96,9 +96,7 @@ def parse_filters(
             raise ValidationFailed(f"Неизвестная линия «{value}»", field="line")
     group = group_by or "client"
     if group not in SLA_GROUPS:
-        raise ValidationFailed(
-            f"Группировка: одно из {', '.join(SLA_GROUPS)}", field="group_by"
-        )
+        raise ValidationFailed(f"Группировка: одно из {', '.join(SLA_GROUPS)}", field="group_by")
     chosen_step = step or "day"
     if chosen_step not in STEPS:
         raise ValidationFailed(f"Шаг: одно из {', '.join(STEPS)}", field="step")

@@ -18,3 +18,8 @@ def ticket_url(number: int) -> str:
         return reverse("tickets:detail", args=[display])
     except NoReverseMatch:
         return f"/api/v1/tickets/{display}"
+
+
+def billing_url(month: str, client_code: str) -> str:
+    """Return the billing page of one client and month (the tickets behind its numbers)."""
+    return f"{reverse('reports:billing')}?month={month}&client={client_code}"

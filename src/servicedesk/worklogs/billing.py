@@ -33,13 +33,15 @@ def billing_lock(*, exclusive: bool) -> None:
         return
     function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {function}(%s)", [BILLING_LOCK_KEY])  # noqa: S608
+        cursor.execute(f"SELECT {function}(%s)", [BILLING_LOCK_KEY])
 
 
 def closed_months() -> set[Month]:
     from servicedesk.reports.models import ClosedMonth
 
-    return {Month.from_first_day(day) for day in ClosedMonth.objects.values_list("month", flat=True)}
+    return {
+        Month.from_first_day(day) for day in ClosedMonth.objects.values_list("month", flat=True)
+    }
 
 
 def log_figures(log: WorkLog) -> BillingFigures:

@@ -134,3 +134,20 @@ def cap_minutes(cap_hours: Decimal | None) -> int | None:
     if cap_hours is None:
         return None
     return int((cap_hours * 60).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def parse_minutes(text: str) -> int:
+    """Read a duration typed by a person: `90` (minutes) or `1:30` (hours:minutes)."""
+    value = text.strip().replace(" ", "")
+    if not value:
+        raise ValueError("Укажите время: минуты (90) или часы:минуты (1:30)")
+    if ":" in value:
+        hours_part, _, minutes_part = value.partition(":")
+        if not (hours_part.isdigit() and minutes_part.isdigit() and len(minutes_part) == 2):
+            raise ValueError("Время указывается как 90 или 1:30")
+        if int(minutes_part) >= 60:
+            raise ValueError("Минут в часе не больше 59")
+        return int(hours_part) * 60 + int(minutes_part)
+    if not value.isdigit():
+        raise ValueError("Время указывается как 90 или 1:30")
+    return int(value)

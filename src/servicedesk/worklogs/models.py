@@ -19,7 +19,10 @@ class WorkLog(models.Model):
     """
 
     ticket = models.ForeignKey(
-        "tickets.Ticket", on_delete=models.PROTECT, related_name="worklogs", verbose_name="обращение"
+        "tickets.Ticket",
+        on_delete=models.PROTECT,
+        related_name="worklogs",
+        verbose_name="обращение",
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -128,7 +131,10 @@ class Estimate(models.Model):
     """
 
     ticket = models.ForeignKey(
-        "tickets.Ticket", on_delete=models.PROTECT, related_name="estimates", verbose_name="обращение"
+        "tickets.Ticket",
+        on_delete=models.PROTECT,
+        related_name="estimates",
+        verbose_name="обращение",
     )
     hours = models.DecimalField("часы", max_digits=6, decimal_places=2)
     note = models.TextField("пояснение", blank=True)

@@ -14,6 +14,7 @@ from servicedesk.core.errors import Forbidden, NotFound
 from servicedesk.reports.domain.periods import Month
 from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.selectors import access_ticket
+from servicedesk.worklogs.billing import closed_months, consultation_minutes_used
 from servicedesk.worklogs.domain import (
     ExcessState,
     WorkKind,
@@ -22,7 +23,6 @@ from servicedesk.worklogs.domain import (
     hours,
 )
 from servicedesk.worklogs.models import Estimate, EstimateState, WorkLog, WorkLogPosting
-from servicedesk.worklogs.billing import closed_months, consultation_minutes_used
 
 CONSULTATION_SERVICE = "consultation"
 
@@ -39,17 +39,13 @@ def may_decide_excess(user: User) -> bool:
 
 
 def ticket_worklogs(ticket: Ticket) -> QuerySet[WorkLog]:
-    return ticket.worklogs.select_related("author", "excess_decided_by").order_by(
-        "work_date", "pk"
-    )
+    return ticket.worklogs.select_related("author", "excess_decided_by").order_by("work_date", "pk")
 
 
 def approved_estimate(ticket: Ticket) -> Estimate | None:
     """Return the estimate in force: the latest one the client approved."""
     return (
-        ticket.estimates.filter(state=EstimateState.APPROVED)
-        .order_by("-decided_at", "-pk")
-        .first()
+        ticket.estimates.filter(state=EstimateState.APPROVED).order_by("-decided_at", "-pk").first()
     )
 
 

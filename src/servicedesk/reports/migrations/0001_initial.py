@@ -6,80 +6,153 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('tickets', '0002_number_source_and_immutable_events'),
+        ("accounts", "0001_initial"),
+        ("tickets", "0002_number_source_and_immutable_events"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BillingSnapshot',
+            name="BillingSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('client_code', models.CharField(max_length=40, verbose_name='код клиента')),
-                ('client_name', models.CharField(max_length=200, verbose_name='клиент')),
-                ('contract_number', models.CharField(blank=True, max_length=60, verbose_name='договор')),
-                ('has_l1', models.BooleanField(verbose_name='1-я линия')),
-                ('l3_rate', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='ставка, ₽/ч')),
-                ('l3_minutes', models.IntegerField(verbose_name='оплачиваемые минуты')),
-                ('l3_amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='сумма за работы, ₽')),
-                ('consultation_minutes', models.IntegerField(verbose_name='минуты консультаций')),
-                ('consultation_cap_minutes', models.IntegerField(null=True, verbose_name='лимит консультаций, мин')),
-                ('over_cap_minutes', models.IntegerField(verbose_name='сверх лимита, мин')),
-                ('over_cap_amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='сумма сверх лимита, ₽')),
-                ('l1_tickets', models.IntegerField(verbose_name='обращений на 1-й линии')),
-                ('total_amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='итого, ₽')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.client')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("client_code", models.CharField(max_length=40, verbose_name="код клиента")),
+                ("client_name", models.CharField(max_length=200, verbose_name="клиент")),
+                (
+                    "contract_number",
+                    models.CharField(blank=True, max_length=60, verbose_name="договор"),
+                ),
+                ("has_l1", models.BooleanField(verbose_name="1-я линия")),
+                (
+                    "l3_rate",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=10, verbose_name="ставка, ₽/ч"
+                    ),
+                ),
+                ("l3_minutes", models.IntegerField(verbose_name="оплачиваемые минуты")),
+                (
+                    "l3_amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="сумма за работы, ₽"
+                    ),
+                ),
+                ("consultation_minutes", models.IntegerField(verbose_name="минуты консультаций")),
+                (
+                    "consultation_cap_minutes",
+                    models.IntegerField(null=True, verbose_name="лимит консультаций, мин"),
+                ),
+                ("over_cap_minutes", models.IntegerField(verbose_name="сверх лимита, мин")),
+                (
+                    "over_cap_amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="сумма сверх лимита, ₽"
+                    ),
+                ),
+                ("l1_tickets", models.IntegerField(verbose_name="обращений на 1-й линии")),
+                (
+                    "total_amount",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="итого, ₽"),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.client",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'счёт закрытого месяца',
-                'verbose_name_plural': 'счета закрытых месяцев',
-                'ordering': ['client_name'],
+                "verbose_name": "счёт закрытого месяца",
+                "verbose_name_plural": "счета закрытых месяцев",
+                "ordering": ["client_name"],
             },
         ),
         migrations.CreateModel(
-            name='BillingLine',
+            name="BillingLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=20, verbose_name='строка')),
-                ('ticket_number', models.PositiveBigIntegerField(verbose_name='номер')),
-                ('subject', models.CharField(max_length=300, verbose_name='тема')),
-                ('minutes', models.IntegerField(default=0, verbose_name='минуты')),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tickets.ticket')),
-                ('bill', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='reports.billingsnapshot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=20, verbose_name="строка")),
+                ("ticket_number", models.PositiveBigIntegerField(verbose_name="номер")),
+                ("subject", models.CharField(max_length=300, verbose_name="тема")),
+                ("minutes", models.IntegerField(default=0, verbose_name="минуты")),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tickets.ticket",
+                    ),
+                ),
+                (
+                    "bill",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lines",
+                        to="reports.billingsnapshot",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'строка счёта',
-                'verbose_name_plural': 'строки счетов',
-                'ordering': ['kind', 'ticket_number'],
+                "verbose_name": "строка счёта",
+                "verbose_name_plural": "строки счетов",
+                "ordering": ["kind", "ticket_number"],
             },
         ),
         migrations.CreateModel(
-            name='ClosedMonth',
+            name="ClosedMonth",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(unique=True, verbose_name='месяц (первое число)')),
-                ('closed_at', models.DateTimeField(verbose_name='закрыт')),
-                ('closed_by_label', models.CharField(max_length=200, verbose_name='кто закрыл')),
-                ('closed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='закрыл')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(unique=True, verbose_name="месяц (первое число)")),
+                ("closed_at", models.DateTimeField(verbose_name="закрыт")),
+                ("closed_by_label", models.CharField(max_length=200, verbose_name="кто закрыл")),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="закрыл",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'закрытый месяц',
-                'verbose_name_plural': 'закрытые месяцы',
-                'ordering': ['-month'],
+                "verbose_name": "закрытый месяц",
+                "verbose_name_plural": "закрытые месяцы",
+                "ordering": ["-month"],
             },
         ),
         migrations.AddField(
-            model_name='billingsnapshot',
-            name='closed_month',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bills', to='reports.closedmonth'),
+            model_name="billingsnapshot",
+            name="closed_month",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="bills",
+                to="reports.closedmonth",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='billingsnapshot',
-            constraint=models.UniqueConstraint(fields=('closed_month', 'client'), name='bill_once_per_month'),
+            model_name="billingsnapshot",
+            constraint=models.UniqueConstraint(
+                fields=("closed_month", "client"), name="bill_once_per_month"
+            ),
         ),
     ]

@@ -97,7 +97,11 @@ _PERIOD_TRUNC = {"month": TruncMonth, "week": TruncWeek, "day": TruncDay}
 _GROUP_FIELDS: dict[str, tuple[str, ...]] = {
     "client": ("ticket__client__name",),
     "service": ("ticket__service__order", "ticket__service__name"),
-    "sla_level": ("ticket__sla_level__rank", "ticket__sla_level__code", "ticket__sla_level__priority"),
+    "sla_level": (
+        "ticket__sla_level__rank",
+        "ticket__sla_level__code",
+        "ticket__sla_level__priority",
+    ),
     "line": ("ticket__line",),
     "assignee": (
         "ticket__assignee__username",
@@ -145,9 +149,7 @@ def _label(group_by: str, row: dict[str, Any]) -> tuple[str, Any]:
     return name, (row["ticket__assignee__username"] is None, name)
 
 
-def compliance_groups(
-    filters: ReportFilters, scope: Scope, now: datetime
-) -> list[Group]:
+def compliance_groups(filters: ReportFilters, scope: Scope, now: datetime) -> list[Group]:
     """Return met / breached / in-progress counts per group and clock (one query)."""
     clocks = measured_clocks(filters, scope)
     group_by = filters.group_by
@@ -274,7 +276,9 @@ def sla_report(
 ) -> Report:
     """Return the SLA compliance report (groups, totals, charts, breaches)."""
     groups = compliance_groups(filters, scope, now)
-    table = Table(key="compliance", title="Соблюдение SLA", columns=_columns(SLA_GROUPS[filters.group_by]))
+    table = Table(
+        key="compliance", title="Соблюдение SLA", columns=_columns(SLA_GROUPS[filters.group_by])
+    )
     totals = {target: Outcome() for target in MEASURED}
     for group in groups:
         table.add(group.label, *_cells(group.outcomes))
@@ -336,6 +340,10 @@ def _charts(filters: ReportFilters, groups: list[Group]) -> list[Chart]:
             Series("В работе", [g.outcomes[target].running for g in groups], OPEN_COLOUR),
         ]
         charts.append(
-            Chart(name, bar_chart(labels, series, title=f"{name}: в срок и с нарушением"), "compliance")
+            Chart(
+                name,
+                bar_chart(labels, series, title=f"{name}: в срок и с нарушением"),
+                "compliance",
+            )
         )
     return charts

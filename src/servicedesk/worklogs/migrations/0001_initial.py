@@ -7,114 +7,297 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('tickets', '0002_number_source_and_immutable_events'),
+        ("accounts", "0001_initial"),
+        ("tickets", "0002_number_source_and_immutable_events"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WorkLog',
+            name="WorkLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('work_date', models.DateField(verbose_name='дата работы')),
-                ('minutes', models.PositiveIntegerField(verbose_name='минуты')),
-                ('billable', models.BooleanField(default=False, verbose_name='оплачивается')),
-                ('kind', models.CharField(choices=[('work', 'Работа'), ('consultation', 'Консультация')], default=servicedesk.worklogs.domain.WorkKind['WORK'], max_length=20, verbose_name='вид')),
-                ('line', models.CharField(choices=[('L1', '1-я линия'), ('L2', '2-я линия'), ('L3', '3-я линия')], max_length=2, verbose_name='линия')),
-                ('note', models.TextField(blank=True, verbose_name='что сделано')),
-                ('created_at', models.DateTimeField(verbose_name='списано')),
-                ('updated_at', models.DateTimeField(verbose_name='изменено')),
-                ('excess_minutes', models.PositiveIntegerField(default=0, help_text='Часть минут сверх согласованной клиентом оценки.', verbose_name='сверх оценки, мин')),
-                ('excess_state', models.CharField(blank=True, choices=[('', '—'), ('pending', 'ждёт согласования'), ('approved', 'превышение согласовано'), ('rejected', 'превышение отклонено')], default=servicedesk.worklogs.domain.ExcessState['NONE'], max_length=10, verbose_name='согласование превышения')),
-                ('excess_decided_at', models.DateTimeField(blank=True, null=True, verbose_name='решение о превышении')),
-                ('over_cap_minutes', models.PositiveIntegerField(default=0, help_text='Часть минут, которая при списании вышла за месячный лимит консультаций.', verbose_name='сверх лимита консультаций, мин')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='worklogs', to=settings.AUTH_USER_MODEL, verbose_name='сотрудник')),
-                ('excess_decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='решение о превышении принял')),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='worklogs', to='tickets.ticket', verbose_name='обращение')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("work_date", models.DateField(verbose_name="дата работы")),
+                ("minutes", models.PositiveIntegerField(verbose_name="минуты")),
+                ("billable", models.BooleanField(default=False, verbose_name="оплачивается")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("work", "Работа"), ("consultation", "Консультация")],
+                        default=servicedesk.worklogs.domain.WorkKind["WORK"],
+                        max_length=20,
+                        verbose_name="вид",
+                    ),
+                ),
+                (
+                    "line",
+                    models.CharField(
+                        choices=[("L1", "1-я линия"), ("L2", "2-я линия"), ("L3", "3-я линия")],
+                        max_length=2,
+                        verbose_name="линия",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="что сделано")),
+                ("created_at", models.DateTimeField(verbose_name="списано")),
+                ("updated_at", models.DateTimeField(verbose_name="изменено")),
+                (
+                    "excess_minutes",
+                    models.PositiveIntegerField(
+                        default=0,
+                        help_text="Часть минут сверх согласованной клиентом оценки.",
+                        verbose_name="сверх оценки, мин",
+                    ),
+                ),
+                (
+                    "excess_state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "—"),
+                            ("pending", "ждёт согласования"),
+                            ("approved", "превышение согласовано"),
+                            ("rejected", "превышение отклонено"),
+                        ],
+                        default=servicedesk.worklogs.domain.ExcessState["NONE"],
+                        max_length=10,
+                        verbose_name="согласование превышения",
+                    ),
+                ),
+                (
+                    "excess_decided_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="решение о превышении"
+                    ),
+                ),
+                (
+                    "over_cap_minutes",
+                    models.PositiveIntegerField(
+                        default=0,
+                        help_text="Часть минут, которая при списании вышла за месячный лимит консультаций.",
+                        verbose_name="сверх лимита консультаций, мин",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="worklogs",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="сотрудник",
+                    ),
+                ),
+                (
+                    "excess_decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="решение о превышении принял",
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="worklogs",
+                        to="tickets.ticket",
+                        verbose_name="обращение",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'списание времени',
-                'verbose_name_plural': 'трудозатраты',
-                'ordering': ['work_date', 'pk'],
+                "verbose_name": "списание времени",
+                "verbose_name_plural": "трудозатраты",
+                "ordering": ["work_date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='WorkLogPosting',
+            name="WorkLogPosting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(verbose_name='месяц (первое число)')),
-                ('kind', models.CharField(choices=[('work', 'Работа'), ('consultation', 'Консультация')], max_length=20, verbose_name='вид')),
-                ('line', models.CharField(choices=[('L1', '1-я линия'), ('L2', '2-я линия'), ('L3', '3-я линия')], max_length=2, verbose_name='линия')),
-                ('billable_minutes', models.IntegerField(default=0, verbose_name='оплачиваемые минуты')),
-                ('consultation_minutes', models.IntegerField(default=0, verbose_name='минуты консультаций')),
-                ('created_at', models.DateTimeField(verbose_name='проведено')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.client')),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tickets.ticket')),
-                ('worklog', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='postings', to='worklogs.worklog')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(verbose_name="месяц (первое число)")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("work", "Работа"), ("consultation", "Консультация")],
+                        max_length=20,
+                        verbose_name="вид",
+                    ),
+                ),
+                (
+                    "line",
+                    models.CharField(
+                        choices=[("L1", "1-я линия"), ("L2", "2-я линия"), ("L3", "3-я линия")],
+                        max_length=2,
+                        verbose_name="линия",
+                    ),
+                ),
+                (
+                    "billable_minutes",
+                    models.IntegerField(default=0, verbose_name="оплачиваемые минуты"),
+                ),
+                (
+                    "consultation_minutes",
+                    models.IntegerField(default=0, verbose_name="минуты консультаций"),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="проведено")),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.client",
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tickets.ticket",
+                    ),
+                ),
+                (
+                    "worklog",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="postings",
+                        to="worklogs.worklog",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'проводка трудозатрат',
-                'verbose_name_plural': 'проводки трудозатрат',
+                "verbose_name": "проводка трудозатрат",
+                "verbose_name_plural": "проводки трудозатрат",
             },
         ),
         migrations.CreateModel(
-            name='ConsultationCapNotice',
+            name="ConsultationCapNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(verbose_name='месяц (первое число)')),
-                ('notified_at', models.DateTimeField(verbose_name='уведомлены')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.client')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(verbose_name="месяц (первое число)")),
+                ("notified_at", models.DateTimeField(verbose_name="уведомлены")),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.client",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'превышение лимита консультаций',
-                'verbose_name_plural': 'превышения лимита консультаций',
-                'constraints': [models.UniqueConstraint(fields=('client', 'month'), name='consultation_notice_once')],
+                "verbose_name": "превышение лимита консультаций",
+                "verbose_name_plural": "превышения лимита консультаций",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("client", "month"), name="consultation_notice_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Estimate',
+            name="Estimate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hours', models.DecimalField(decimal_places=2, max_digits=6, verbose_name='часы')),
-                ('note', models.TextField(blank=True, verbose_name='пояснение')),
-                ('state', models.CharField(choices=[('proposed', 'Ждёт решения клиента'), ('approved', 'Согласована клиентом'), ('declined', 'Отклонена клиентом'), ('superseded', 'Заменена новой оценкой')], max_length=12, verbose_name='состояние')),
-                ('proposed_at', models.DateTimeField(verbose_name='предложена')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='решение')),
-                ('decision_note', models.TextField(blank=True, verbose_name='комментарий клиента')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='решение принял')),
-                ('proposed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='автор')),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='estimates', to='tickets.ticket', verbose_name='обращение')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("hours", models.DecimalField(decimal_places=2, max_digits=6, verbose_name="часы")),
+                ("note", models.TextField(blank=True, verbose_name="пояснение")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Ждёт решения клиента"),
+                            ("approved", "Согласована клиентом"),
+                            ("declined", "Отклонена клиентом"),
+                            ("superseded", "Заменена новой оценкой"),
+                        ],
+                        max_length=12,
+                        verbose_name="состояние",
+                    ),
+                ),
+                ("proposed_at", models.DateTimeField(verbose_name="предложена")),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="решение")),
+                ("decision_note", models.TextField(blank=True, verbose_name="комментарий клиента")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="решение принял",
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="автор",
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="estimates",
+                        to="tickets.ticket",
+                        verbose_name="обращение",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'оценка трудозатрат',
-                'verbose_name_plural': 'оценки трудозатрат',
-                'ordering': ['proposed_at', 'pk'],
-                'indexes': [models.Index(fields=['ticket', 'state'], name='estimate_ticket_idx')],
+                "verbose_name": "оценка трудозатрат",
+                "verbose_name_plural": "оценки трудозатрат",
+                "ordering": ["proposed_at", "pk"],
+                "indexes": [models.Index(fields=["ticket", "state"], name="estimate_ticket_idx")],
             },
         ),
         migrations.AddIndex(
-            model_name='worklog',
-            index=models.Index(fields=['ticket', 'work_date'], name='worklog_ticket_idx'),
+            model_name="worklog",
+            index=models.Index(fields=["ticket", "work_date"], name="worklog_ticket_idx"),
         ),
         migrations.AddIndex(
-            model_name='worklog',
-            index=models.Index(fields=['work_date', 'author'], name='worklog_date_author_idx'),
+            model_name="worklog",
+            index=models.Index(fields=["work_date", "author"], name="worklog_date_author_idx"),
         ),
         migrations.AddIndex(
-            model_name='worklog',
-            index=models.Index(fields=['excess_state'], name='worklog_excess_idx'),
+            model_name="worklog",
+            index=models.Index(fields=["excess_state"], name="worklog_excess_idx"),
         ),
         migrations.AddIndex(
-            model_name='worklogposting',
-            index=models.Index(fields=['month', 'client'], name='posting_month_client_idx'),
+            model_name="worklogposting",
+            index=models.Index(fields=["month", "client"], name="posting_month_client_idx"),
         ),
         migrations.AddIndex(
-            model_name='worklogposting',
-            index=models.Index(fields=['worklog', 'month'], name='posting_worklog_idx'),
+            model_name="worklogposting",
+            index=models.Index(fields=["worklog", "month"], name="posting_worklog_idx"),
         ),
     ]

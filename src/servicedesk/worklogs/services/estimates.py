@@ -21,9 +21,7 @@ def _require_hours(value: Decimal | float | str) -> Decimal:
     except (InvalidOperation, ValueError):
         raise ValidationFailed("Оценка указывается в часах, например 6 или 1.5", field="hours")
     if not Decimal("0.25") <= amount <= MAX_ESTIMATE_HOURS:
-        raise ValidationFailed(
-            f"Оценка: от 0.25 до {MAX_ESTIMATE_HOURS} часов", field="hours"
-        )
+        raise ValidationFailed(f"Оценка: от 0.25 до {MAX_ESTIMATE_HOURS} часов", field="hours")
     return amount
 
 
@@ -80,9 +78,7 @@ def estimate_decide(
         raise Forbidden("Оценку согласует пользователь клиента в портале")
     change = begin_change(actor=actor, number=number, expected_version=None)
     ticket = change.ticket
-    estimate = (
-        Estimate.objects.select_for_update().filter(pk=estimate_id, ticket=ticket).first()
-    )
+    estimate = Estimate.objects.select_for_update().filter(pk=estimate_id, ticket=ticket).first()
     if estimate is None:
         raise NotFound(f"Оценка #{estimate_id} не найдена")
     if estimate.state != EstimateState.PROPOSED:
@@ -94,9 +90,7 @@ def estimate_decide(
     if len(text) > 2000:
         raise ValidationFailed("Комментарий длиннее 2000 символов", field="note")
     if approve:
-        ticket.estimates.filter(state=EstimateState.APPROVED).update(
-            state=EstimateState.SUPERSEDED
-        )
+        ticket.estimates.filter(state=EstimateState.APPROVED).update(state=EstimateState.SUPERSEDED)
     estimate.state = EstimateState.APPROVED if approve else EstimateState.DECLINED
     estimate.decided_by = actor
     estimate.decided_at = change.at

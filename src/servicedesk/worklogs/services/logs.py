@@ -16,6 +16,12 @@ from servicedesk.sla.notifications import notify_users
 from servicedesk.tickets.domain.events import TicketEventType
 from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.services.change import TicketChange, begin_change, finish_change
+from servicedesk.worklogs.billing import (
+    consultation_minutes_used,
+    notify_cap_exceeded,
+    post_worklog,
+    target_month,
+)
 from servicedesk.worklogs.domain import (
     MAX_MINUTES_PER_LOG,
     ExcessState,
@@ -31,12 +37,6 @@ from servicedesk.worklogs.selectors import (
     is_consultation,
     may_decide_excess,
     worklog_for,
-)
-from servicedesk.worklogs.billing import (
-    consultation_minutes_used,
-    notify_cap_exceeded,
-    post_worklog,
-    target_month,
 )
 
 NOTE_MAX = 2000
@@ -101,8 +101,7 @@ def _ask_for_excess_approval(log: WorkLog, change: TicketChange) -> None:
         ticket=ticket,
         kind="worklog_excess_pending",
         title=(
-            f"{ticket.display_number}: {hours(log.excess_minutes)} ч сверх оценки "
-            "ждут согласования"
+            f"{ticket.display_number}: {hours(log.excess_minutes)} ч сверх оценки ждут согласования"
         ),
         body=f"Списал(а) {log.author}: {hours(log.minutes)} ч за {log.work_date:%d.%m.%Y}.",
         at=change.at,
