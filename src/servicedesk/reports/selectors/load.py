@@ -65,16 +65,16 @@ def _people(filters: ReportFilters, scope: Scope) -> list[PersonLoad]:
         )
         .values("author_id")
         .annotate(
-            minutes=Sum("minutes"),
-            billable=Sum("minutes", filter=Q(billable=True, kind=WorkKind.WORK)),
+            logged=Sum("minutes"),
+            paid=Sum("minutes", filter=Q(billable=True, kind=WorkKind.WORK)),
             tickets=Count("ticket_id", distinct=True),
         )
         .order_by()
     )
     for row in logs:
         load = person(row["author_id"])
-        load.minutes = row["minutes"] or 0
-        load.billable_minutes = row["billable"] or 0
+        load.minutes = row["logged"] or 0
+        load.billable_minutes = row["paid"] or 0
         load.worked_tickets = row["tickets"]
     assigned = (
         Ticket.objects.filter(
@@ -149,10 +149,10 @@ def _coverage(filters: ReportFilters, scope: Scope) -> tuple[Table, Table]:
         )
         .annotate(weekday=ExtractIsoWeekDay("work_date"))
         .values("weekday")
-        .annotate(minutes=Sum("minutes"))
+        .annotate(logged=Sum("minutes"))
         .order_by()
     )
-    minutes = {row["weekday"]: row["minutes"] or 0 for row in by_day}
+    minutes = {row["weekday"]: row["logged"] or 0 for row in by_day}
     logged = Table(
         key="weekdays",
         title="Списанное время по дням недели",
