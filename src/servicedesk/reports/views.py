@@ -20,7 +20,7 @@ from servicedesk.reports.access import (
 )
 from servicedesk.reports.domain.periods import Month, PeriodError
 from servicedesk.reports.selectors import build_report
-from servicedesk.reports.selectors.billing import closed_months_list
+from servicedesk.reports.selectors.billing import closed_months_list, month_state
 from servicedesk.reports.selectors.options import filter_options
 from servicedesk.reports.services import billing_month_close
 from servicedesk.reports.web import FORMATS, export_response, filters_from_query
@@ -64,7 +64,13 @@ def report_page(request: HttpRequest, kind: str) -> HttpResponse:
     context["blocks"] = _blocks(report)
     if report_kind == ReportKind.BILLING:
         context["closed_months"] = closed_months_list(scope)
-        context["may_close"] = may_close_months(user) and filters.month is not None
+        month = filters.month
+        context["may_close"] = (
+            month is not None
+            and may_close_months(user)
+            and month.end <= clock.now()
+            and month_state(month).closed is None
+        )
     return render(request, "reports/report.html", context)
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
+from typing import ParamSpec
 
 from django.conf import settings
-from django.http import HttpResponse, QueryDict
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, QueryDict
 
 from servicedesk.core import clock
-from servicedesk.core.errors import NotFound, ValidationFailed
+from servicedesk.core.errors import Forbidden, NotFound, ValidationFailed
 from servicedesk.reports.domain.periods import local_date
 from servicedesk.reports.domain.tables import Report
 from servicedesk.reports.exports import (
@@ -21,6 +24,7 @@ from servicedesk.reports.exports import (
 from servicedesk.reports.filters import ReportFilters, parse_filters
 
 FORMATS = ("xlsx", "csv")
+P = ParamSpec("P")
 
 
 def filters_from_query(query: QueryDict | Mapping[str, str]) -> ReportFilters:
@@ -67,3 +71,18 @@ def export_response(report: Report, file_format: str, table_key: str | None) -> 
         raise ValidationFailed("Формат выгрузки: xlsx или csv", field="format")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def page_errors(view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
+    """Turn a service's NotFound into 404 and Forbidden into 403 for HTML pages."""
+
+    @functools.wraps(view)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        try:
+            return view(*args, **kwargs)
+        except NotFound as missing:
+            raise Http404(missing.message) from None
+        except Forbidden as refused:
+            raise PermissionDenied(refused.message) from None
+
+    return wrapper

@@ -183,6 +183,17 @@ def add_worklog(request: HttpRequest, number: str, payload: WorkLogIn) -> Any:
     return Status(201, worklog_out(log, actor))
 
 
+# Declared before PATCH /worklogs/{worklog_id}: the URL patterns are matched in order.
+@router.get(
+    "/worklogs/pending-approvals",
+    response={200: list[WorkLogOut], **ERRORS},
+    summary="Ждут согласования сверх оценки",
+)
+def pending_approvals(request: HttpRequest) -> Any:
+    actor = current_user(request)
+    return [worklog_out(log, actor) for log in selectors.pending_excess(actor)]
+
+
 @router.patch(
     "/worklogs/{worklog_id}",
     response={200: WorkLogOut, **ERRORS},
@@ -198,16 +209,6 @@ def correct_worklog(request: HttpRequest, worklog_id: int, payload: WorkLogPatch
         actor=actor, worklog_id=worklog_id, reason=payload.reason, **changes
     )
     return worklog_out(log, actor)
-
-
-@router.get(
-    "/worklogs/pending-approvals",
-    response={200: list[WorkLogOut], **ERRORS},
-    summary="Ждут согласования сверх оценки",
-)
-def pending_approvals(request: HttpRequest) -> Any:
-    actor = current_user(request)
-    return [worklog_out(log, actor) for log in selectors.pending_excess(actor)]
 
 
 @router.post(

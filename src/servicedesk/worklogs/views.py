@@ -25,6 +25,7 @@ from servicedesk.accounts.roles import Capability
 from servicedesk.core import clock
 from servicedesk.core.errors import DomainError, ValidationFailed
 from servicedesk.reports.domain.periods import Month, PeriodError, local_date
+from servicedesk.reports.web import page_errors
 from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.selectors import access_ticket
 from servicedesk.worklogs import selectors, services
@@ -74,6 +75,7 @@ def _after_write(request: HttpRequest, number: str, error: DomainError | None) -
 
 
 @login_required
+@page_errors
 @require_GET
 def ticket_work(request: HttpRequest, number: str) -> HttpResponse:
     """A page with the ticket's work panel (until the ticket page includes the partial)."""
@@ -83,6 +85,7 @@ def ticket_work(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
+@page_errors
 @require_GET
 def ticket_panel(request: HttpRequest, number: str) -> HttpResponse:
     return _panel(request, number)
@@ -98,6 +101,7 @@ def _date(value: str | None) -> date | None:
 
 
 @login_required
+@page_errors
 @require_POST
 def worklog_create(request: HttpRequest, number: str) -> HttpResponse:
     error = None
@@ -123,6 +127,7 @@ def worklog_create(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
+@page_errors
 @require_POST
 def worklog_correct(request: HttpRequest, worklog_id: int) -> HttpResponse:
     user = request_user(request)
@@ -145,6 +150,7 @@ def worklog_correct(request: HttpRequest, worklog_id: int) -> HttpResponse:
 
 
 @login_required
+@page_errors
 @require_POST
 def estimate_create(request: HttpRequest, number: str) -> HttpResponse:
     error = None
@@ -161,6 +167,7 @@ def estimate_create(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
+@page_errors
 @require_POST
 def estimate_decision(request: HttpRequest, number: str, estimate_id: int) -> HttpResponse:
     error = None
@@ -178,6 +185,7 @@ def estimate_decision(request: HttpRequest, number: str, estimate_id: int) -> Ht
 
 
 @login_required
+@page_errors
 @require_GET
 def approvals(request: HttpRequest) -> HttpResponse:
     """Time above approved estimates waiting for the service manager."""
@@ -190,6 +198,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@page_errors
 @require_POST
 def excess_decision(request: HttpRequest, worklog_id: int) -> HttpResponse:
     user = request_user(request)
@@ -212,6 +221,7 @@ def excess_decision(request: HttpRequest, worklog_id: int) -> HttpResponse:
 
 
 @login_required
+@page_errors
 @require_GET
 def consultation(request: HttpRequest, code: str) -> HttpResponse:
     """A client's consultation hours used / cap (for the client card and the ticket page)."""
