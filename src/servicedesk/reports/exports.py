@@ -37,8 +37,8 @@ _FORMATS = {
 }
 
 
-def text_of(cell: Cell, kind: Kind) -> str:
-    """Return a cell as Russian Excel reads it from a CSV field."""
+def _plain_text(cell: Cell) -> str | None:
+    """Return the text of cells whose look does not depend on the column kind."""
     if cell is None:
         return ""
     if isinstance(cell, Link):
@@ -47,14 +47,22 @@ def text_of(cell: Cell, kind: Kind) -> str:
         return f"{cell.astimezone(REPORT_TZ):%d.%m.%Y %H:%M}"
     if isinstance(cell, date):
         return f"{cell:%d.%m.%Y}"
-    if isinstance(cell, bool):
-        return "да" if cell else "нет"
+    return None
+
+
+def text_of(cell: Cell, kind: Kind) -> str:
+    """Return a cell as Russian Excel reads it from a CSV field."""
+    plain = _plain_text(cell)
+    if plain is not None:
+        return plain
     if isinstance(cell, Decimal | float):
         if kind == Kind.PERCENT:
-            return f"{float(cell):.1f}".replace(".", ",")
-        if kind in (Kind.HOURS, Kind.MONEY):
-            return f"{Decimal(str(cell)):.2f}".replace(".", ",")
-        return str(cell).replace(".", ",")
+            text = f"{float(cell):.1f}"
+        elif kind in (Kind.HOURS, Kind.MONEY):
+            text = f"{Decimal(str(cell)):.2f}"
+        else:
+            text = str(cell)
+        return text.replace(".", ",")
     return str(cell)
 
 
@@ -109,11 +117,11 @@ def _write_table(sheet: Worksheet, table: Table, base_url: str) -> None:
             ]
         )
         written = sheet[sheet.max_row]
-        for target, column, cell in zip(written, table.columns, row, strict=True):
+        for target, column, value in zip(written, table.columns, row, strict=True):
             if column.kind in _FORMATS:
                 target.number_format = _FORMATS[column.kind]
-            if isinstance(cell, Link):
-                target.hyperlink = base_url + cell.url
+            if isinstance(value, Link):
+                target.hyperlink = base_url + value.url
                 target.style = "Hyperlink"
     if table.footer is not None:
         for cell in sheet[sheet.max_row]:
@@ -135,7 +143,8 @@ def report_xlsx(report: Report, *, base_url: str = "") -> bytes:
     """Return the whole report as an XLSX workbook: a summary sheet, then every table."""
     workbook = Workbook()
     summary = workbook.active
-    assert isinstance(summary, Worksheet)
+    if not isinstance(summary, Worksheet):  # openpyxl's stubs allow None
+        raise TypeError("a new workbook has an active worksheet")
     used: set[str] = set()
     summary.title = _sheet_title("Сводка", used)
     summary.append([report.title])

@@ -19,6 +19,7 @@ from servicedesk.reports.access import (
     report_scope,
 )
 from servicedesk.reports.domain.periods import Month, PeriodError
+from servicedesk.reports.domain.tables import Report
 from servicedesk.reports.selectors import build_report
 from servicedesk.reports.selectors.billing import closed_months_list, month_state
 from servicedesk.reports.selectors.options import filter_options
@@ -74,11 +75,8 @@ def report_page(request: HttpRequest, kind: str) -> HttpResponse:
     return render(request, "reports/report.html", context)
 
 
-def _blocks(report: object) -> list[dict[str, object]]:
+def _blocks(report: Report) -> list[dict[str, object]]:
     """Pair each table with the charts drawn from it, in the report's order."""
-    from servicedesk.reports.domain.tables import Report
-
-    assert isinstance(report, Report)
     return [
         {"table": table, "charts": [c for c in report.charts if c.table_key == table.key]}
         for table in report.tables

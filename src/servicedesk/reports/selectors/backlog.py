@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 
 from servicedesk.reports.access import Scope
@@ -101,11 +100,15 @@ def backlog_report(filters: ReportFilters, scope: Scope, now: datetime) -> Repor
             Column("total", "Всего", Kind.INT),
         ],
     )
-    for index, (label, _) in enumerate(AGE_BUCKETS):
-        cells = [counts.get((index, c.value), 0) for c in OPEN_ORDER]
+    grid_rows = [
+        (label, [counts.get((index, c.value), 0) for c in OPEN_ORDER])
+        for index, (label, _) in enumerate(AGE_BUCKETS)
+    ]
+    for label, cells in grid_rows:
         ageing.add(label, *cells, sum(cells))
-    column_totals = [sum(row[i + 1] for row in ageing.rows) for i in range(len(OPEN_ORDER))]  # type: ignore[misc]
-    ageing.footer = ["Итого", *column_totals, sum(column_totals)]
+    column_totals = [sum(cells[i] for _, cells in grid_rows) for i in range(len(OPEN_ORDER))]
+    total_open = sum(column_totals)
+    ageing.footer = ["Итого", *column_totals, total_open]
 
     created = _counts_by_step(filters, scope, "created_at")
     resolved = _counts_by_step(filters, scope, "resolved_at")
@@ -119,15 +122,17 @@ def backlog_report(filters: ReportFilters, scope: Scope, now: datetime) -> Repor
             Column("difference", "Разница", Kind.INT),
         ],
     )
-    for day in steps(filters.period, filters.step):
-        came, done = created.get(day, 0), resolved.get(day, 0)
-        flow.add(step_label(day, filters.step), came, done, came - done)
-    flow.footer = ["Итого", sum(created.values()), sum(resolved.values()), 0]
-    flow.footer[3] = flow.footer[1] - flow.footer[2]  # type: ignore[operator]
+    flow_rows = [
+        (step_label(day, filters.step), created.get(day, 0), resolved.get(day, 0))
+        for day in steps(filters.period, filters.step)
+    ]
+    for label, came, done in flow_rows:
+        flow.add(label, came, done, came - done)
+    came_total, done_total = sum(created.values()), sum(resolved.values())
+    flow.footer = ["Итого", came_total, done_total, came_total - done_total]
 
     oldest = _oldest(open_tickets, now)
-    total_open = ageing.footer[-1]
-    older_than_week = sum(row[-1] for row in ageing.rows[3:])  # type: ignore[misc]
+    older_than_week = sum(sum(cells) for _, cells in grid_rows[3:])
     report = Report(
         key="backlog",
         title="Очередь и возраст обращений",
@@ -138,8 +143,8 @@ def backlog_report(filters: ReportFilters, scope: Scope, now: datetime) -> Repor
         figures=[
             Figure("Открыто сейчас", total_open),
             Figure("Из них старше 7 дней", older_than_week),
-            Figure("Поступило за период", flow.footer[1]),
-            Figure("Решено за период", flow.footer[2]),
+            Figure("Поступило за период", came_total),
+            Figure("Решено за период", done_total),
         ],
         notes=[
             "Возраст — время с регистрации. «Решено» — по дате последнего решения: "
@@ -150,9 +155,9 @@ def backlog_report(filters: ReportFilters, scope: Scope, now: datetime) -> Repor
         Chart(
             "Открытые обращения по возрасту и статусу",
             bar_chart(
-                [label for label, _ in AGE_BUCKETS],
+                [label for label, _ in grid_rows],
                 [
-                    Series(c.label, [float(row[i + 1]) for row in ageing.rows])  # type: ignore[arg-type]
+                    Series(c.label, [float(cells[i]) for _, cells in grid_rows])
                     for i, c in enumerate(OPEN_ORDER)
                 ],
                 title="Открытые обращения по возрасту и статусу",
@@ -162,10 +167,10 @@ def backlog_report(filters: ReportFilters, scope: Scope, now: datetime) -> Repor
         Chart(
             "Поступило и решено",
             line_chart(
-                [str(row[0]) for row in flow.rows],
+                [label for label, _, _ in flow_rows],
                 [
-                    Series("Поступило", [float(row[1]) for row in flow.rows], "#2f6fb3"),  # type: ignore[arg-type]
-                    Series("Решено", [float(row[2]) for row in flow.rows], "#5cb85c"),  # type: ignore[arg-type]
+                    Series("Поступило", [float(came) for _, came, _ in flow_rows], "#2f6fb3"),
+                    Series("Решено", [float(done) for _, _, done in flow_rows], "#5cb85c"),
                 ],
                 title="Поступило и решено",
             ),
@@ -175,7 +180,7 @@ def backlog_report(filters: ReportFilters, scope: Scope, now: datetime) -> Repor
     return report
 
 
-def _oldest(open_tickets: Any, now: datetime) -> Table:
+def _oldest(open_tickets: QuerySet[Ticket], now: datetime) -> Table:
     table = Table(
         key="oldest",
         title="Самые старые открытые обращения",

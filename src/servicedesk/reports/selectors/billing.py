@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from servicedesk.accounts.models import Client
 from servicedesk.core.errors import ValidationFailed
@@ -126,8 +126,6 @@ def live_bills(month: Month, client_ids: list[int] | None, *, with_lines: bool) 
         .annotate(billable=Sum("billable_minutes"), consultation=Sum("consultation_minutes"))
         .order_by()
     }
-    from django.db.models import Count
-
     l1 = {
         row["ticket__client_id"]: row["n"]
         for row in acknowledged.values("ticket__client_id").annotate(n=Count("pk")).order_by()
@@ -158,8 +156,11 @@ def live_bills(month: Month, client_ids: list[int] | None, *, with_lines: bool) 
     return list(bills.values())
 
 
-def _attach_lines(bills: dict[int, Bill], postings: object, acknowledged: object) -> None:
-    assert hasattr(postings, "values") and hasattr(acknowledged, "values")
+def _attach_lines(
+    bills: dict[int, Bill],
+    postings: QuerySet[WorkLogPosting],
+    acknowledged: QuerySet[SlaClock],
+) -> None:
     per_ticket = (
         postings.values("client_id", "ticket_id", "ticket__number", "ticket__subject")
         .annotate(billable=Sum("billable_minutes"), consultation=Sum("consultation_minutes"))
@@ -181,13 +182,16 @@ def _attach_lines(bills: dict[int, Bill], postings: object, acknowledged: object
                         minutes,
                     )
                 )
-    for row in acknowledged.values(
+    l1_rows = acknowledged.values(
         "ticket__client_id", "ticket_id", "ticket__number", "ticket__subject"
-    ).order_by("ticket__number"):
-        bill = bills.get(row["ticket__client_id"])
+    ).order_by("ticket__number")
+    for l1_row in l1_rows:
+        bill = bills.get(l1_row["ticket__client_id"])
         if bill is not None:
             bill.lines.append(
-                BillLine(L1, row["ticket_id"], row["ticket__number"], row["ticket__subject"])
+                BillLine(
+                    L1, l1_row["ticket_id"], l1_row["ticket__number"], l1_row["ticket__subject"]
+                )
             )
 
 

@@ -11,7 +11,6 @@ import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
@@ -110,7 +109,15 @@ def _people(filters: ReportFilters, scope: Scope) -> list[PersonLoad]:
     return sorted(result, key=lambda p: (-p.minutes, p.name))
 
 
-def _coverage(filters: ReportFilters, scope: Scope) -> tuple[Table, Table]:
+@dataclass(frozen=True)
+class Coverage:
+    heat: Table
+    weekdays: Table
+    actions_per_hour: list[int]
+    minutes_per_weekday: list[int]
+
+
+def _coverage(filters: ReportFilters, scope: Scope) -> Coverage:
     condition = ticket_q(filters, scope, "ticket__")
     actions = (
         TicketEvent.objects.filter(
@@ -160,7 +167,12 @@ def _coverage(filters: ReportFilters, scope: Scope) -> tuple[Table, Table]:
     )
     for day in range(1, 8):
         logged.add(WEEKDAYS[day - 1], hours(minutes.get(day, 0)))
-    return heat, logged
+    return Coverage(
+        heat=heat,
+        weekdays=logged,
+        actions_per_hour=[sum(grid.get((d, h), 0) for d in range(1, 8)) for h in range(24)],
+        minutes_per_weekday=[minutes.get(day, 0) for day in range(1, 8)],
+    )
 
 
 def load_report(filters: ReportFilters, scope: Scope, now: datetime) -> Report:
@@ -225,17 +237,17 @@ def load_report(filters: ReportFilters, scope: Scope, now: datetime) -> Report:
                 sum(p.open_assigned for p in members),
                 sum(p.resolved for p in members),
             )
-    heat, weekdays = _coverage(filters, scope)
+    coverage = _coverage(filters, scope)
     report = Report(
         key="load",
         title="Нагрузка и покрытие",
         subtitle=f"{filters.period_label} (МСК)",
         period_code=filters.period_code,
-        tables=[per_person, per_role, heat, weekdays],
+        tables=[per_person, per_role, coverage.heat, coverage.weekdays],
         figures=[
             Figure("Сотрудников с нагрузкой", len(people)),
-            Figure("Списано, ч", per_person.footer[2], Kind.HOURS),
-            Figure("Решено за период", per_person.footer[6]),
+            Figure("Списано, ч", hours(sum(p.minutes for p in people)), Kind.HOURS),
+            Figure("Решено за период", sum(p.resolved for p in people)),
         ],
         notes=[COVERAGE_NOTE],
     )
@@ -262,15 +274,7 @@ def load_report(filters: ReportFilters, scope: Scope, now: datetime) -> Report:
             "Действия сотрудников по часам суток (все дни)",
             line_chart(
                 [f"{hour:02d}" for hour in range(24)],
-                [
-                    Series(
-                        "Действия",
-                        [
-                            float(sum(int(row[hour + 1] or 0) for row in heat.rows))
-                            for hour in range(24)
-                        ],  # type: ignore[call-overload]
-                    )
-                ],
+                [Series("Действия", [float(n) for n in coverage.actions_per_hour])],
                 title="Действия сотрудников по часам суток",
             ),
             "coverage",
@@ -279,7 +283,7 @@ def load_report(filters: ReportFilters, scope: Scope, now: datetime) -> Report:
             "Списанное время по дням недели, ч",
             bar_chart(
                 list(WEEKDAYS),
-                [Series("Часы", [float(row[1] or Decimal(0)) for row in weekdays.rows])],  # type: ignore[arg-type]
+                [Series("Часы", [float(hours(m)) for m in coverage.minutes_per_weekday])],
                 title="Списанное время по дням недели",
                 unit=" ч",
             ),

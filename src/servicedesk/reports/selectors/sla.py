@@ -11,6 +11,7 @@ Compliance = met / (met + breached); clocks in progress are not counted either w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -120,33 +121,55 @@ def measured_clocks(filters: ReportFilters, scope: Scope) -> QuerySet[SlaClock]:
     ).exclude(ticket__status_category=StatusCategory.CANCELLED)
 
 
-def _label(group_by: str, row: dict[str, Any]) -> tuple[str, Any]:
-    if group_by in _PERIOD_TRUNC:
-        bucket = row["bucket"].astimezone(REPORT_TZ).date()
-        if group_by == "month":
-            return f"{bucket:%m.%Y}", bucket
-        if group_by == "week":
-            return f"неделя с {format_day(bucket)}", bucket
-        return format_day(bucket), bucket
-    if group_by == "client":
-        return row["ticket__client__name"], row["ticket__client__name"]
-    if group_by == "service":
-        name = row["ticket__service__name"] or NO_SERVICE
-        return name, (row["ticket__service__order"] or 999, name)
-    if group_by == "sla_level":
-        code = row["ticket__sla_level__code"]
-        if code is None:
-            return "Без уровня", 99
-        return f"{code} ({row['ticket__sla_level__priority']})", row["ticket__sla_level__rank"]
-    if group_by == "line":
-        line = row["ticket__line"]
-        return SupportLine(line).label if line else "—", line
+def _period_label(group_by: str, row: dict[str, Any]) -> tuple[str, Any]:
+    bucket = row["bucket"].astimezone(REPORT_TZ).date()
+    if group_by == "month":
+        return f"{bucket:%m.%Y}", bucket
+    if group_by == "week":
+        return f"неделя с {format_day(bucket)}", bucket
+    return format_day(bucket), bucket
+
+
+def _service_label(row: dict[str, Any]) -> tuple[str, Any]:
+    name = row["ticket__service__name"] or NO_SERVICE
+    return name, (row["ticket__service__order"] or 999, name)
+
+
+def _level_label(row: dict[str, Any]) -> tuple[str, Any]:
+    code = row["ticket__sla_level__code"]
+    if code is None:
+        return "Без уровня", 99
+    return f"{code} ({row['ticket__sla_level__priority']})", row["ticket__sla_level__rank"]
+
+
+def _line_label(row: dict[str, Any]) -> tuple[str, Any]:
+    line = row["ticket__line"]
+    return (SupportLine(line).label if line else "—"), line
+
+
+def _assignee_label(row: dict[str, Any]) -> tuple[str, Any]:
     name = person_name(
         row["ticket__assignee__first_name"],
         row["ticket__assignee__last_name"],
         row["ticket__assignee__username"],
     )
     return name, (row["ticket__assignee__username"] is None, name)
+
+
+_LABELS: dict[str, Callable[[dict[str, Any]], tuple[str, Any]]] = {
+    "client": lambda row: (row["ticket__client__name"], row["ticket__client__name"]),
+    "service": _service_label,
+    "sla_level": _level_label,
+    "line": _line_label,
+    "assignee": _assignee_label,
+}
+
+
+def _label(group_by: str, row: dict[str, Any]) -> tuple[str, Any]:
+    """Return a group's label and its sort key."""
+    if group_by in _PERIOD_TRUNC:
+        return _period_label(group_by, row)
+    return _LABELS[group_by](row)
 
 
 def compliance_groups(filters: ReportFilters, scope: Scope, now: datetime) -> list[Group]:

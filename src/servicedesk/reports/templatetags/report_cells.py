@@ -10,8 +10,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from servicedesk.reports.domain.periods import REPORT_TZ
 from servicedesk.reports.domain.tables import Kind, Link
+from servicedesk.reports.exports import _plain_text
 
 register = template.Library()
 
@@ -25,12 +25,8 @@ def format_cell(value: Any, kind: str = Kind.TEXT) -> str:
     """Return a cell's text as the page shows it."""
     if value is None or value == "":
         return "—"
-    if isinstance(value, Link):
-        return value.text
-    if isinstance(value, datetime):
-        return f"{value.astimezone(REPORT_TZ):%d.%m.%Y %H:%M}"
-    if isinstance(value, date):
-        return f"{value:%d.%m.%Y}"
+    if isinstance(value, Link | datetime | date):
+        return _plain_text(value) or "—"
     if kind == Kind.PERCENT:
         return f"{_grouped(float(value), 1)}\u00a0%"
     if kind in (Kind.HOURS, Kind.MONEY) and isinstance(value, Decimal | int | float):
@@ -89,7 +85,7 @@ def export_url(context: Any, file_format: str, table: str = "") -> str:
         query["table"] = table
     else:
         query.pop("table", None)
-    return "?" + query.urlencode()
+    return "?" + str(query.urlencode())
 
 
 @register.simple_tag(takes_context=True)

@@ -19,7 +19,9 @@ def _require_hours(value: Decimal | float | str) -> Decimal:
     try:
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
-        raise ValidationFailed("Оценка указывается в часах, например 6 или 1.5", field="hours")
+        raise ValidationFailed(
+            "Оценка указывается в часах, например 6 или 1.5", field="hours"
+        ) from None
     if not Decimal("0.25") <= amount <= MAX_ESTIMATE_HOURS:
         raise ValidationFailed(f"Оценка: от 0.25 до {MAX_ESTIMATE_HOURS} часов", field="hours")
     return amount
