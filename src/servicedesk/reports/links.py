@@ -7,17 +7,26 @@ signed-in browser may read with its session (client users see only their own tic
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.urls import NoReverseMatch, reverse
 
 from servicedesk.tickets.models import format_ticket_number
 
+_PLACEHOLDER = "TICKET-NUMBER"
+
+
+@lru_cache(maxsize=1)
+def _ticket_url_pattern() -> str:
+    # Resolved once per process: a report links thousands of tickets.
+    try:
+        return reverse("tickets:detail", args=[_PLACEHOLDER])
+    except NoReverseMatch:
+        return f"/api/v1/tickets/{_PLACEHOLDER}"
+
 
 def ticket_url(number: int) -> str:
-    display = format_ticket_number(number)
-    try:
-        return reverse("tickets:detail", args=[display])
-    except NoReverseMatch:
-        return f"/api/v1/tickets/{display}"
+    return _ticket_url_pattern().replace(_PLACEHOLDER, format_ticket_number(number))
 
 
 def billing_url(month: str, client_code: str) -> str:

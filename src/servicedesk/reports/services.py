@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from servicedesk.accounts.models import User
 from servicedesk.core import clock
@@ -30,11 +30,15 @@ def billing_month_close(*, actor: User, month: Month) -> ClosedMonth:
             field="month",
         )
     billing_lock(exclusive=True)
+    with connection.cursor() as cursor:  # see reports.selectors.report_queries
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL jit = off")
     if ClosedMonth.objects.filter(month=month.first_day).exists():
         raise Conflict(f"{month.label.capitalize()} уже закрыт", field="month")
     closed = ClosedMonth.objects.create(
         month=month.first_day, closed_at=now, closed_by=actor, closed_by_label=str(actor)
     )
+    lines: list[BillingLine] = []
     for bill in live_bills(month, None, with_lines=True):
         snapshot = BillingSnapshot.objects.create(
             closed_month=closed,
@@ -53,7 +57,7 @@ def billing_month_close(*, actor: User, month: Month) -> ClosedMonth:
             l1_tickets=bill.l1_tickets,
             total_amount=bill.total,
         )
-        BillingLine.objects.bulk_create(
+        lines += [
             BillingLine(
                 bill=snapshot,
                 kind=line.kind,
@@ -63,5 +67,6 @@ def billing_month_close(*, actor: User, month: Month) -> ClosedMonth:
                 minutes=line.minutes,
             )
             for line in bill.lines
-        )
+        ]
+    BillingLine.objects.bulk_create(lines, batch_size=5000)
     return closed

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from servicedesk.accounts.models import Client
 from servicedesk.core.errors import ValidationFailed
@@ -26,6 +26,7 @@ from servicedesk.reports.models import BillingSnapshot, ClosedMonth
 from servicedesk.reports.selectors.common import ticket_link
 from servicedesk.sla.domain.policy import Target
 from servicedesk.sla.models import SlaClock
+from servicedesk.tickets.models import Ticket
 from servicedesk.worklogs.domain import cap_minutes, hours, money
 from servicedesk.worklogs.models import WorkLogPosting
 
@@ -112,14 +113,17 @@ def _clients(client_ids: list[int] | None) -> list[Client]:
 def live_bills(month: Month, client_ids: list[int] | None, *, with_lines: bool) -> list[Bill]:
     """Compute the bills of an open month from the database (aggregates, not loops)."""
     postings = WorkLogPosting.objects.filter(month=month.first_day)
-    acknowledged = SlaClock.objects.filter(
-        target=Target.ACKNOWLEDGEMENT.value,
-        ticket__created_at__gte=month.start,
-        ticket__created_at__lt=month.end,
+    # Tickets L1 took in: those registered in the month with an acknowledgement clock.
+    acknowledged = Ticket.objects.filter(
+        Exists(
+            SlaClock.objects.filter(ticket_id=OuterRef("pk"), target=Target.ACKNOWLEDGEMENT.value)
+        ),
+        created_at__gte=month.start,
+        created_at__lt=month.end,
     )
     if client_ids is not None:
         postings = postings.filter(client_id__in=client_ids)
-        acknowledged = acknowledged.filter(ticket__client_id__in=client_ids)
+        acknowledged = acknowledged.filter(client_id__in=client_ids)
     sums = {
         row["client_id"]: row
         for row in postings.values("client_id")
@@ -127,8 +131,8 @@ def live_bills(month: Month, client_ids: list[int] | None, *, with_lines: bool) 
         .order_by()
     }
     l1 = {
-        row["ticket__client_id"]: row["n"]
-        for row in acknowledged.values("ticket__client_id").annotate(n=Count("pk")).order_by()
+        row["client_id"]: row["n"]
+        for row in acknowledged.values("client_id").annotate(n=Count("pk")).order_by()
     }
     wanted = client_ids if client_ids is not None else None
     clients = {c.pk: c for c in _clients(wanted)}
@@ -159,7 +163,7 @@ def live_bills(month: Month, client_ids: list[int] | None, *, with_lines: bool) 
 def _attach_lines(
     bills: dict[int, Bill],
     postings: QuerySet[WorkLogPosting],
-    acknowledged: QuerySet[SlaClock],
+    acknowledged: QuerySet[Ticket],
 ) -> None:
     per_ticket = (
         postings.values("client_id", "ticket_id", "ticket__number", "ticket__subject")
@@ -182,17 +186,11 @@ def _attach_lines(
                         minutes,
                     )
                 )
-    l1_rows = acknowledged.values(
-        "ticket__client_id", "ticket_id", "ticket__number", "ticket__subject"
-    ).order_by("ticket__number")
+    l1_rows = acknowledged.values("client_id", "pk", "number", "subject").order_by("number")
     for l1_row in l1_rows:
-        bill = bills.get(l1_row["ticket__client_id"])
+        bill = bills.get(l1_row["client_id"])
         if bill is not None:
-            bill.lines.append(
-                BillLine(
-                    L1, l1_row["ticket_id"], l1_row["ticket__number"], l1_row["ticket__subject"]
-                )
-            )
+            bill.lines.append(BillLine(L1, l1_row["pk"], l1_row["number"], l1_row["subject"]))
 
 
 def snapshot_bills(
