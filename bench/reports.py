@@ -81,17 +81,16 @@ def step(label: str, action: Callable[[], Any]) -> Any:
 def generate(tickets: int) -> None:
     from decimal import Decimal
 
+    from django.contrib.auth.models import Group
     from django.core.management import call_command
     from django.db import connection
 
     from servicedesk.accounts.models import Client, Contract, User
+    from servicedesk.accounts.roles import Role
     from servicedesk.calendars.models import Calendar
     from servicedesk.catalog.models import Service
     from servicedesk.core.setup import load_plastek_configuration
     from servicedesk.tickets.models import TicketStatus
-    from django.contrib.auth.models import Group
-
-    from servicedesk.accounts.roles import Role
 
     step("migrate", lambda: call_command("migrate", verbosity=0))
     step("load_plastek", load_plastek_configuration)
@@ -116,7 +115,9 @@ def generate(tickets: int) -> None:
     l1_clients = list(
         Client.objects.filter(contract__has_l1=True).order_by("pk").values_list("pk", flat=True)
     )
-    staff = list(User.objects.filter(client__isnull=True).order_by("pk").values_list("pk", flat=True))
+    staff = list(
+        User.objects.filter(client__isnull=True).order_by("pk").values_list("pk", flat=True)
+    )
     services = list(Service.objects.select_related("sla_level").order_by("pk"))
     default_level = services[0].sla_level_id
     statuses = {s.category: s.pk for s in TicketStatus.objects.all()}
@@ -132,18 +133,29 @@ def generate(tickets: int) -> None:
         "service_lines": [s.default_line for s in services],
         "service_levels": [s.sla_level_id or default_level for s in services],
         "categories": [
-            "closed", "closed", "closed", "closed", "closed", "closed", "resolved", "resolved",
-            "open", "new", "pending_requester", "pending_development", "cancelled", "closed",
-            "closed", "closed",
+            "closed",
+            "closed",
+            "closed",
+            "closed",
+            "closed",
+            "closed",
+            "resolved",
+            "resolved",
+            "open",
+            "new",
+            "pending_requester",
+            "pending_development",
+            "cancelled",
+            "closed",
+            "closed",
+            "closed",
         ],
         "status_ids": statuses,
         "consultation": consultation,
         "five_two": five_two,
         "round_the_clock": round_the_clock,
     }
-    status_case = " ".join(
-        f"WHEN '{category}' THEN {pk}" for category, pk in statuses.items()
-    )
+    status_case = " ".join(f"WHEN '{category}' THEN {pk}" for category, pk in statuses.items())
     with connection.cursor() as cursor:
         step(
             f"{tickets:,} tickets (INSERT … SELECT generate_series)",
@@ -307,11 +319,20 @@ def measure(runs: int) -> list[tuple[str, float, float, int]]:
     cases = [
         ("SLA, month, by client (head)", report(ReportKind.SLA, month_filters, everyone)),
         ("SLA, month, by service (head)", report(ReportKind.SLA, by_service, everyone)),
-        ("SLA, month, one client (client user)", report(ReportKind.SLA, month_filters, client_scope)),
-        ("SLA, month, XLSX data (all breaches)", report(ReportKind.SLA, month_filters, everyone, full=True)),
+        (
+            "SLA, month, one client (client user)",
+            report(ReportKind.SLA, month_filters, client_scope),
+        ),
+        (
+            "SLA, month, XLSX data (all breaches)",
+            report(ReportKind.SLA, month_filters, everyone, full=True),
+        ),
         ("Billing, month, all clients", report(ReportKind.BILLING, month_filters, everyone)),
         ("Billing, month, one client + ticket lines", report(ReportKind.BILLING, one, everyone)),
-        ("Billing, month, all clients + all lines", report(ReportKind.BILLING, month_filters, everyone, full=True)),
+        (
+            "Billing, month, all clients + all lines",
+            report(ReportKind.BILLING, month_filters, everyone, full=True),
+        ),
         ("Backlog now + daily flow", report(ReportKind.BACKLOG, month_filters, everyone)),
         ("Channel and category mix", report(ReportKind.MIX, month_filters, everyone)),
     ]
@@ -387,7 +408,9 @@ def main() -> int:
     print(f"|{'-' * 50}|-----------:|------------:|--------:|:-----:|")
     for label, median, worst, queries in results:
         ok = "yes" if worst <= 2.0 else "NO"
-        print(f"| {label:<48} | {median * 1000:10.0f} | {worst * 1000:11.0f} | {queries:7d} | {ok:^5} |")
+        print(
+            f"| {label:<48} | {median * 1000:10.0f} | {worst * 1000:11.0f} | {queries:7d} | {ok:^5} |"
+        )
     return 0 if all(worst <= 2.0 for _, _, worst, _ in results[:7]) else 1
 
 

@@ -40,7 +40,11 @@ def test_grouped_bars_sit_side_by_side() -> None:
 
 def test_a_line_chart_has_a_polyline_per_series_and_a_point_per_value() -> None:
     root = parse(
-        line_chart(["01", "02", "03"], [Series("Поступило", [1, 5, 2]), Series("Решено", [0, 1, 4])], title="Поток")
+        line_chart(
+            ["01", "02", "03"],
+            [Series("Поступило", [1, 5, 2]), Series("Решено", [0, 1, 4])],
+            title="Поток",
+        )
     )
     assert len(list(root.iter(f"{SVG}polyline"))) == 2
     assert len(list(root.iter(f"{SVG}circle"))) == 6

@@ -74,7 +74,9 @@ def test_hours_and_money_round_half_up_to_two_places() -> None:
     assert cap_minutes(None) is None
 
 
-@pytest.mark.parametrize(("text", "expected"), [("90", 90), ("1:30", 90), (" 0:05 ", 5), ("2:00", 120)])
+@pytest.mark.parametrize(
+    ("text", "expected"), [("90", 90), ("1:30", 90), (" 0:05 ", 5), ("2:00", 120)]
+)
 def test_durations_people_type(text: str, expected: int) -> None:
     assert parse_minutes(text) == expected
 
