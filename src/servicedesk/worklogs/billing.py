@@ -24,6 +24,9 @@ from servicedesk.worklogs.models import ConsultationCapNotice, WorkLog, WorkLogP
 
 # One advisory lock guards "which months are closed" against postings in flight: a month
 # close takes it exclusively, every posting shares it (PostgreSQL; SQLite serialises writes).
+# Lock order: this lock first, then the ticket row. The close's snapshot lines reference
+# tickets, so its foreign-key checks at commit need the ticket rows; a poster holding a
+# ticket row while waiting here would deadlock with it.
 BILLING_LOCK_KEY = 7_204_211
 
 

@@ -17,6 +17,7 @@ from servicedesk.tickets.domain.events import TicketEventType
 from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.services.change import TicketChange, begin_change, finish_change
 from servicedesk.worklogs.billing import (
+    billing_lock,
     consultation_minutes_used,
     notify_cap_exceeded,
     post_worklog,
@@ -143,6 +144,7 @@ def worklog_add(
     """Log the actor's time on a ticket; L3 time is billable by default."""
     if not actor.is_support_staff:
         raise Forbidden("Списывать время могут только сотрудники поддержки")
+    billing_lock(exclusive=False)  # before the ticket row: see worklogs.billing
     change = begin_change(actor=actor, number=number, expected_version=expected_version)
     ticket = change.ticket
     kind = WorkKind.CONSULTATION if is_consultation(ticket) else WorkKind.WORK
@@ -208,6 +210,7 @@ def worklog_correct(
     if len(reason) > 300:
         raise ValidationFailed("Причина длиннее 300 символов", field="reason")
     log = worklog_for(actor, worklog_id)
+    billing_lock(exclusive=False)  # before the ticket row: see worklogs.billing
     change = begin_change(actor=actor, number=log.ticket.number, expected_version=None)
     log = worklog_for(actor, worklog_id, for_update=True)
     log.ticket = change.ticket
@@ -267,6 +270,7 @@ def worklog_excess_decide(
     if not may_decide_excess(actor):
         raise Forbidden("Согласовать превышение может сервис-менеджер или руководитель")
     log = worklog_for(actor, worklog_id)
+    billing_lock(exclusive=False)  # before the ticket row: see worklogs.billing
     change = begin_change(actor=actor, number=log.ticket.number, expected_version=None)
     log = worklog_for(actor, worklog_id, for_update=True)
     log.ticket = change.ticket
