@@ -77,3 +77,29 @@ def test_pages_need_a_login(client, data) -> None:
     response = client.get("/reports/sla/")
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/reports/sla/?group_by=day",
+        "/reports/sla/?group_by=assignee&line=L2",
+        "/reports/backlog/?step=month",
+        "/reports/load/",
+        "/reports/billing/",
+        "/reports/mix/",
+        "/worklogs/approvals/",
+    ],
+)
+def test_every_page_renders_on_the_demo_desk(client, path) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from servicedesk.accounts.models import User
+
+    call_command("load_demo", "--tickets", "40", stdout=StringIO())
+    client.force_login(User.objects.get(username="head"))
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "<table" in response.content.decode()

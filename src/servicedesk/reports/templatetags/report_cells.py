@@ -96,3 +96,12 @@ def reports_for_user(context: Any) -> list[Any]:
 
     user = context["request"].user
     return available_reports(user) if isinstance(user, User) and user.is_active else []
+
+
+@register.filter
+def approves_excess(user: Any) -> bool:
+    """Return whether to show the approvals page (service managers and the head)."""
+    from servicedesk.accounts.models import User
+    from servicedesk.worklogs.selectors import may_decide_excess
+
+    return isinstance(user, User) and user.is_active and may_decide_excess(user)
