@@ -104,3 +104,12 @@ def test_the_consultation_partial_shows_used_and_cap(client, desk) -> None:
     assert "11,00 ч из 10,00 ч" in html
     assert "сверх лимита 1,00 ч" in html
     assert other.status_code == 404
+
+
+def test_only_approvers_see_the_approvals_link(client, desk, report_ticket) -> None:
+    page = f"/worklogs/tickets/{report_ticket.display_number}/"
+    with clock.frozen_at(AT):
+        engineer = as_user(client, desk["agent"]).get(page).content.decode()
+        manager = as_user(client, desk["manager"]).get(page).content.decode()
+    assert "/worklogs/approvals/" not in engineer
+    assert "/worklogs/approvals/" in manager
