@@ -29,7 +29,7 @@ def test_the_sla_page_shows_figures_charts_tables_and_export_links(client, data)
     assert "71,4\u00a0%" in html  # reaction compliance
     assert html.count("<svg") == 2
     assert "Нарушения SLA" in html
-    assert f'href="/api/v1/tickets/{data["t3"].display_number}"' in html
+    assert f'href="/tickets/{data["t3"].display_number}/"' in html
     assert "format=xlsx" in html and "format=csv&amp;table=breaches" in html
     assert "cdn" not in html.lower()
 

@@ -1,8 +1,8 @@
-"""Where a report links a ticket to.
+"""Where a report links a ticket to: the staff ticket page, or the portal for client users.
 
-The staff workspace and the portal (built separately) name their ticket page
-`tickets:detail`; until that URL exists the link opens the ticket in the API, which a
-signed-in browser may read with its session (client users see only their own tickets).
+Each route is resolved once per process (a report may link twenty thousand tickets);
+if a page does not exist the link opens the ticket in the API, which a signed-in browser
+may read with its session.
 """
 
 from __future__ import annotations
@@ -16,17 +16,17 @@ from servicedesk.tickets.models import format_ticket_number
 _PLACEHOLDER = "TICKET-NUMBER"
 
 
-@lru_cache(maxsize=1)
-def _ticket_url_pattern() -> str:
-    # Resolved once per process: a report links thousands of tickets.
+@lru_cache(maxsize=2)
+def _ticket_url_pattern(route: str) -> str:
     try:
-        return reverse("tickets:detail", args=[_PLACEHOLDER])
+        return reverse(route, args=[_PLACEHOLDER])
     except NoReverseMatch:
         return f"/api/v1/tickets/{_PLACEHOLDER}"
 
 
-def ticket_url(number: int) -> str:
-    return _ticket_url_pattern().replace(_PLACEHOLDER, format_ticket_number(number))
+def ticket_url(number: int, *, for_client: bool = False) -> str:
+    route = "portal:detail" if for_client else "tickets:detail"
+    return _ticket_url_pattern(route).replace(_PLACEHOLDER, format_ticket_number(number))
 
 
 def billing_url(month: str, client_code: str) -> str:

@@ -131,7 +131,7 @@ def backlog_report(filters: ReportFilters, scope: Scope, now: datetime) -> Repor
     came_total, done_total = sum(created.values()), sum(resolved.values())
     flow.footer = ["Итого", came_total, done_total, came_total - done_total]
 
-    oldest = _oldest(open_tickets, now)
+    oldest = _oldest(open_tickets, now, scope)
     older_than_week = sum(sum(cells) for _, cells in grid_rows[3:])
     report = Report(
         key="backlog",
@@ -180,7 +180,7 @@ def backlog_report(filters: ReportFilters, scope: Scope, now: datetime) -> Repor
     return report
 
 
-def _oldest(open_tickets: QuerySet[Ticket], now: datetime) -> Table:
+def _oldest(open_tickets: QuerySet[Ticket], now: datetime, scope: Scope) -> Table:
     table = Table(
         key="oldest",
         title="Самые старые открытые обращения",
@@ -208,7 +208,7 @@ def _oldest(open_tickets: QuerySet[Ticket], now: datetime) -> Table:
     ).order_by("created_at", "number")[:OLDEST_LIMIT]
     for row in rows:
         table.add(
-            ticket_link(row["number"]),
+            ticket_link(row["number"], scope),
             row["subject"],
             row["client__name"],
             row["service__name"] or NO_SERVICE,

@@ -257,7 +257,7 @@ def billing_report(
     table = _bills_table(bills, month)
     tables = [table]
     if with_lines:
-        tables += [_lines_table(bills, kind) for kind in (L3, CONSULTATION, L1)]
+        tables += [_lines_table(bills, kind, scope) for kind in (L3, CONSULTATION, L1)]
     total = sum((bill.total for bill in bills), Decimal("0"))
     report = Report(
         key="billing",
@@ -355,7 +355,7 @@ def _bills_table(bills: list[Bill], month: Month) -> Table:
     return table
 
 
-def _lines_table(bills: list[Bill], kind: str) -> Table:
+def _lines_table(bills: list[Bill], kind: str, scope: Scope) -> Table:
     columns = [
         Column("client", "Клиент"),
         Column("ticket", "Обращение"),
@@ -368,7 +368,7 @@ def _lines_table(bills: list[Bill], kind: str) -> Table:
         for line in bill.lines:
             if line.kind != kind:
                 continue
-            cells: list[object] = [bill.client_name, ticket_link(line.number), line.subject]
+            cells: list[object] = [bill.client_name, ticket_link(line.number, scope), line.subject]
             if kind != L1:
                 cells.append(hours(line.minutes))
             table.add(*cells)  # type: ignore[arg-type]

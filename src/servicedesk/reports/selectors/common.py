@@ -39,8 +39,9 @@ def in_period(period: Period, field: str) -> Q:
     return Q(**{f"{field}__gte": period.start, f"{field}__lt": period.end})
 
 
-def ticket_link(number: int) -> Link:
-    return Link(format_ticket_number(number), ticket_url(number))
+def ticket_link(number: int, scope: Scope) -> Link:
+    """Link a ticket to the page this viewer uses (workspace, or portal for a client)."""
+    return Link(format_ticket_number(number), ticket_url(number, for_client=scope.is_client))
 
 
 def person_name(first: str | None, last: str | None, username: str | None) -> str:

@@ -336,7 +336,7 @@ def breach_table(
     )
     for instant, number, target, row in clocks[:limit]:
         table.add(
-            ticket_link(number),
+            ticket_link(number, scope),
             row["subject"],
             row["client__name"],
             row["service__name"] or NO_SERVICE,
