@@ -12,9 +12,11 @@ from servicedesk.calendars.api import router as calendars_router
 from servicedesk.catalog.api import router as catalog_router
 from servicedesk.knowledge.api import router as knowledge_router
 from servicedesk.problems.api import router as problems_router
+from servicedesk.reports.api import router as reports_router
 from servicedesk.sla.api import router as sla_router
 from servicedesk.telephony.api import router as telephony_router
 from servicedesk.tickets.api.router import router as tickets_router
+from servicedesk.worklogs.api import router as worklogs_router
 
 api = NinjaAPI(
     title="Plas-Tek Service Desk API",
@@ -37,3 +39,5 @@ api.add_router("", calendars_router)
 api.add_router("", knowledge_router)
 api.add_router("", problems_router)
 api.add_router("", telephony_router)
+api.add_router("", worklogs_router)
+api.add_router("", reports_router)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +16,8 @@ def _default(value: Any) -> Any:
     if isinstance(value, datetime):
         # `2026-11-30T11:30:00+03:00`: the offset says which zone; people read local time.
         return (timezone.localtime(value) if timezone.is_aware(value) else value).isoformat()
+    if isinstance(value, date):  # OPT_PASSTHROUGH_DATETIME passes dates here too
+        return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
     if hasattr(value, "model_dump"):

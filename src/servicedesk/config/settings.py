@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "servicedesk.portal",
     "servicedesk.problems",
     "servicedesk.telephony",
+    "servicedesk.worklogs",
+    "servicedesk.reports",
 ]
 
 MIDDLEWARE = [

@@ -15,4 +15,6 @@ urlpatterns = [
     path("", include("servicedesk.tickets.urls")),
     path("", include("servicedesk.portal.urls")),
     path("telephony/", include("servicedesk.telephony.urls")),
+    path("reports/", include("servicedesk.reports.urls")),
+    path("worklogs/", include("servicedesk.worklogs.urls")),
 ]

@@ -217,6 +217,9 @@ def load_demo(ticket_count: int = 200, seed: int = 2026) -> list[DemoLogin]:
 
         while sla_sweep().clocks:  # the overdue demo tickets' notifications, in-app
             pass
+    from servicedesk.worklogs.demo import load_demo_worklogs  # work time (worklogs app)
+
+    load_demo_worklogs(seed)
     logins = [DemoLogin(u.username, f"{u} — {', '.join(r.label for r in u.roles)}") for u in staff]
     logins += [
         DemoLogin(f"{c.code}-client", f"пользователь клиента {c.name}") for c, _, _ in worlds

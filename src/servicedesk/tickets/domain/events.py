@@ -31,6 +31,12 @@ class TicketEventType(StrEnum):
     RETURNED_FROM_DEVELOPMENT = "returned_from_development"
     # Telephony (servicedesk.telephony)
     CALL_LINKED = "call_linked"
+    # work time (servicedesk.worklogs)
+    WORKLOG_ADDED = "worklog_added"
+    WORKLOG_CORRECTED = "worklog_corrected"
+    WORKLOG_EXCESS_DECIDED = "worklog_excess_decided"
+    ESTIMATE_PROPOSED = "estimate_proposed"
+    ESTIMATE_DECIDED = "estimate_decided"
 
     @property
     def label(self) -> str:
@@ -61,4 +67,9 @@ EVENT_LABELS = {
     TicketEventType.DEVELOPMENT_STATE_UPDATED: "Обновлено состояние в разработке",
     TicketEventType.RETURNED_FROM_DEVELOPMENT: "Возвращено из разработки",
     TicketEventType.CALL_LINKED: "Связано со звонком",
+    TicketEventType.WORKLOG_ADDED: "Списано время",
+    TicketEventType.WORKLOG_CORRECTED: "Исправлено списание времени",
+    TicketEventType.WORKLOG_EXCESS_DECIDED: "Решение о превышении оценки",
+    TicketEventType.ESTIMATE_PROPOSED: "Предложена оценка трудозатрат",
+    TicketEventType.ESTIMATE_DECIDED: "Решение клиента по оценке",
 }

@@ -8,6 +8,7 @@ from typing import Any
 
 from servicedesk.tickets.domain.events import EVENT_LABELS, TicketEventType
 from servicedesk.tickets.domain.statuses import StatusCategory
+from servicedesk.worklogs.timeline import WORK_DESCRIBERS
 
 EMPTY = "—"
 
@@ -208,4 +209,5 @@ _DESCRIBERS = {
     TicketEventType.LINE_NOT_IN_CONTRACT: _line_flag,
     TicketEventType.ESCALATED: _escalated,
     TicketEventType.MERGED: _merged,
+    **WORK_DESCRIBERS,  # work time and estimates (servicedesk.worklogs)
 }
