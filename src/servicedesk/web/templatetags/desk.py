@@ -15,7 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from servicedesk.accounts.models import User
-from servicedesk.accounts.roles import Role
+from servicedesk.accounts.roles import Capability, Role
 from servicedesk.core import clock
 from servicedesk.tickets.domain.quotes import SplitBody, split_quoted
 from servicedesk.web import format as fmt
@@ -136,7 +136,12 @@ def sidebar(context: template.Context) -> dict[str, Any]:
         current_queue=request.GET.get("queue", ""),
         current_role=request.GET.get("role_queue", ""),
     )
-    return menu | {"request": request, "saved": saved_filters(user), "path": request.path}
+    return menu | {
+        "request": request,
+        "saved": saved_filters(user),
+        "path": request.path,
+        "can_view_reports": user.can(Capability.VIEW_REPORTS),
+    }
 
 
 def queue_menu(
