@@ -15,6 +15,8 @@ from servicedesk.problems.api import router as problems_router
 from servicedesk.reports.api import router as reports_router
 from servicedesk.sla.api import router as sla_router
 from servicedesk.telephony.api import router as telephony_router
+from servicedesk.privacy.api import router as privacy_router
+from servicedesk.security import api as security_api
 from servicedesk.tickets.api.router import router as tickets_router
 from servicedesk.worklogs.api import router as worklogs_router
 
@@ -41,3 +43,6 @@ api.add_router("", problems_router)
 api.add_router("", telephony_router)
 api.add_router("", worklogs_router)
 api.add_router("", reports_router)
+api.add_router("", security_api.router)
+api.add_router("", privacy_router)
+security_api.install(api)

@@ -11,6 +11,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("kb/", include("servicedesk.knowledge.urls")),
+    path("", include("servicedesk.ops.urls")),  # /readyz, /metrics
+    path("account/2fa/", include("servicedesk.security.urls")),
     path("", include("servicedesk.web.urls")),
     path("", include("servicedesk.tickets.urls")),
     path("", include("servicedesk.portal.urls")),

@@ -10,6 +10,7 @@ from servicedesk.accounts.setup import setup_role_groups
 from servicedesk.catalog.services import catalog_load_plastek
 from servicedesk.knowledge.seed import kb_load_plastek
 from servicedesk.sla.setup import sla_load_defaults
+from servicedesk.privacy.setup import grant_privacy_permissions
 from servicedesk.tickets.defaults import load_default_statuses
 
 Step = tuple[str, Callable[[], object]]
@@ -22,6 +23,7 @@ STEPS: list[Step] = [
     ("статусы", load_default_statuses),
     ("календари и SLA", sla_load_defaults),
     ("база знаний и шаблоны ответов", kb_load_plastek),
+    ("права журналов безопасности и ПДн", grant_privacy_permissions),
 ]
 
 

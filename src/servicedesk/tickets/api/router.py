@@ -14,6 +14,8 @@ from servicedesk.api.auth import current_user
 from servicedesk.api.pagination import paginate
 from servicedesk.api.schemas import ERRORS
 from servicedesk.core.errors import NotFound
+from servicedesk.privacy.masking import mask_identifiers
+from servicedesk.security.uploads import DOWNLOAD_CSP, download_content_type
 from servicedesk.sla.selectors import clocks_for_tickets
 from servicedesk.tickets import selectors, services
 from servicedesk.tickets.api import present
@@ -89,7 +91,14 @@ def list_tickets(request: HttpRequest, query: Query[TicketQuery]) -> Any:
         query.page_size,
     )
     clocks = clocks_for_tickets(rows)
-    return meta | {"results": [present.ticket_row(t, clocks.get(t.pk, [])) for t in rows]}
+    # Lists never show whole phone or card numbers typed into a subject (152-FZ).
+    return meta | {
+        "results": [
+            (row := present.ticket_row(t, clocks.get(t.pk, [])))
+            | {"subject": mask_identifiers(row["subject"])}
+            for t in rows
+        ]
+    }
 
 
 @router.get("/tickets/{number}", response={200: TicketOut, **ERRORS}, summary="Карточка")
@@ -250,7 +259,8 @@ def download_attachment(request: HttpRequest, attachment_id: int) -> Any:
         attachment.file.open("rb"),
         as_attachment=True,
         filename=attachment.filename,
-        content_type=attachment.content_type,
+        content_type=download_content_type(attachment.filename, attachment.content_type),
     )
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = DOWNLOAD_CSP
     return response
