@@ -67,7 +67,7 @@ def test_bad_token_requests_are_refused_with_the_field(world, api_as, payload, f
 
 
 def test_an_expired_token_is_refused(world, client) -> None:
-    token, raw = api_token_issue(
+    _, raw = api_token_issue(
         user=world["agent"], name="короткий", expires_at=clock.now() + timedelta(hours=1)
     )
     assert client.get("/api/v1/me", headers=bearer(raw)).status_code == 200
