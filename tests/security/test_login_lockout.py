@@ -22,9 +22,7 @@ def agent(plastek):
 
 
 def admin_login(client, username: str, password: str):
-    return client.post(
-        "/admin/login/?next=/admin/", {"username": username, "password": password}
-    )
+    return client.post("/admin/login/?next=/admin/", {"username": username, "password": password})
 
 
 def test_admin_login_locks_out_after_five_wrong_passwords(client, agent, password) -> None:

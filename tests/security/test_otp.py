@@ -86,7 +86,9 @@ def test_wrong_codes_are_throttled(client, agent) -> None:
     enrol(client, agent)
     client.logout()
     client.force_login(agent)
-    statuses = [client.post("/account/2fa/verify/", {"code": "000000"}).status_code for _ in range(4)]
+    statuses = [
+        client.post("/account/2fa/verify/", {"code": "000000"}).status_code for _ in range(4)
+    ]
     assert statuses[0] == 200
     assert 429 in statuses
 

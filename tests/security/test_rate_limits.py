@@ -79,9 +79,7 @@ def test_behind_nginx_the_forwarded_client_address_counts(world, client, setting
     other = client.get("/api/v1/tickets", HTTP_X_FORWARDED_FOR="203.0.113.6", **nginx)
     assert [first.status_code, second.status_code, other.status_code] == [401, 429, 401]
     # A client cannot escape by writing its own X-Forwarded-For: nginx appends the real one.
-    spoofed = client.get(
-        "/api/v1/tickets", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.5", **nginx
-    )
+    spoofed = client.get("/api/v1/tickets", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.5", **nginx)
     assert spoofed.status_code == 429
 
 

@@ -35,9 +35,7 @@ def test_nonsense_limits_are_refused_in_russian(bad: str) -> None:
     whole=st.integers(0, 4_000_000_000),
     fraction=st.sampled_from([0.0, 0.25, 0.5, 0.75]),
 )
-def test_retry_after_points_into_the_next_window(
-    seconds: int, whole: int, fraction: float
-) -> None:
+def test_retry_after_points_into_the_next_window(seconds: int, whole: int, fraction: float) -> None:
     rate = Rate(10, seconds)
     timestamp = whole + fraction
     wait = seconds_left(rate, timestamp)

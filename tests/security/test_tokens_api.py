@@ -39,9 +39,7 @@ def test_tokens_expire_after_ninety_days_unless_told_otherwise(world, api_as) ->
     api = api_as(world["agent"])
     body = api.post("/tokens", {"name": "по умолчанию"}).json()
     expires = clock.now() + timedelta(days=90)
-    assert abs(
-        (ApiToken.objects.get(pk=body["id"]).expires_at - expires).total_seconds()
-    ) < 60
+    assert abs((ApiToken.objects.get(pk=body["id"]).expires_at - expires).total_seconds()) < 60
     explicit = api.post("/tokens", {"name": "до даты", "expires_at": "2099-01-01T00:00:00+03:00"})
     assert explicit.status_code == 422  # more than ten years
     soon = (clock.now() + timedelta(days=1)).isoformat()

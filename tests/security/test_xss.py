@@ -49,8 +49,7 @@ def _feed(world: dict[str, Any], api_as: Any, payload: str) -> dict[str, Any]:
     assert api.post(f"{ticket}/comments", {"body": payload}).status_code == 201
     assert api.post(f"{ticket}/comments", {"body": payload, "public": False}).status_code == 201
     assert (
-        api.post(f"{ticket}/priority", {"sla_level": "SL_1", "reason": payload}).status_code
-        == 200
+        api.post(f"{ticket}/priority", {"sla_level": "SL_1", "reason": payload}).status_code == 200
     )
     assert (
         api.post(f"{ticket}/transitions", {"status": "resolved", "reason": payload}).status_code
@@ -126,7 +125,7 @@ def test_html_kept_on_purpose_is_cleaned() -> None:
     dirty = (
         '<p onclick="steal()">Добрый день<script>alert(1)</script>'
         '<a href="javascript:alert(1)">ссылка</a> <a href="https://plastek.ru">сайт</a>'
-        '<img src=x onerror=alert(1)><style>body{}</style></p>'
+        "<img src=x onerror=alert(1)><style>body{}</style></p>"
     )
     clean = clean_html(dirty)
     assert_not_executable(clean, "clean_html")
