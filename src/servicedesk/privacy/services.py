@@ -122,7 +122,7 @@ def _anonymise_ticket(ticket_pk: int, counts: AnonymisationCounts) -> bool:
     """Scrub one ticket, its comments and events, and delete its files (one transaction)."""
     with transaction.atomic():
         ticket = (
-            Ticket.objects.select_for_update(skip_locked=True)
+            Ticket.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("requester")
             .filter(pk=ticket_pk)
             .exclude(Exists(AnonymisedTicket.objects.filter(ticket=OuterRef("pk"))))
@@ -180,7 +180,10 @@ def eligible_contacts() -> QuerySet[Contact]:
 def _anonymise_contact(contact_pk: int, counts: AnonymisationCounts) -> None:
     with transaction.atomic():
         contact = (
-            eligible_contacts().select_for_update(skip_locked=True).filter(pk=contact_pk).first()
+            eligible_contacts()
+            .select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=contact_pk)
+            .first()
         )
         if contact is None:
             return
