@@ -133,3 +133,23 @@ def test_unknown_ticket_is_404_json(world, api_as) -> None:
     response = api_as(world["agent"]).get("/tickets/SD-999999")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_a_body_that_is_not_json_is_a_422_in_russian(world, api_as) -> None:
+    api = api_as(world["agent"])
+    response = api.client.post(
+        "/api/v1/tickets", data=b"\xff\xfe{", content_type="application/json", headers=api.headers
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0] == {
+        "loc": ["body"],
+        "msg": "Некорректный JSON в теле запроса",
+        "type": "json_invalid",
+    }
+
+
+def test_an_unknown_api_address_answers_json_404(world, api_as, client) -> None:
+    response = api_as(world["agent"]).get("/contacts/not-a-number")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")

@@ -6,6 +6,8 @@ from django.urls import include, path
 from servicedesk.api.main import api
 from servicedesk.core import views as core_views
 
+handler404 = "servicedesk.api.errors.page_not_found"
+
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
