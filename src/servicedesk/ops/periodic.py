@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.utils.module_loading import autodiscover_modules
+
+
+def _registry() -> list[object]:
+    """Return the periodic tasks of every installed app (importing each app's tasks.py)."""
+    from huey.contrib.djhuey import HUEY
+
+    autodiscover_modules("tasks")  # run_huey does this itself; other commands do not
+    return list(HUEY._registry.periodic_tasks)
+
 
 def periodic_task_names() -> list[str]:
     """Return the names of every periodic task any installed app registered with huey."""
-    from huey.contrib.djhuey import HUEY
-
-    return sorted(task.name for task in HUEY._registry.periodic_tasks)
+    return sorted(task.name for task in _registry())  # type: ignore[attr-defined]
 
 
 def enqueue_periodic_tasks(only: Iterable[str] | None = None) -> list[str]:
@@ -18,9 +26,10 @@ def enqueue_periodic_tasks(only: Iterable[str] | None = None) -> list[str]:
 
     wanted = set(only) if only else None
     enqueued = []
-    for task in HUEY._registry.periodic_tasks:
-        if wanted is not None and task.name not in wanted:
+    for task in _registry():
+        name = task.name  # type: ignore[attr-defined]
+        if wanted is not None and name not in wanted:
             continue
         HUEY.enqueue(task)
-        enqueued.append(task.name)
+        enqueued.append(name)
     return sorted(enqueued)
