@@ -141,7 +141,7 @@ class Desk:
             [
                 sys.executable, "-m", "gunicorn", "servicedesk.config.wsgi:application",
                 "--pythonpath", "src", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-                "--no-control-socket", "--timeout", "60",
+                "--config", "python:servicedesk.ops.gunicorn_conf",
             ],
         )  # fmt: skip
 
@@ -321,7 +321,9 @@ def test_two_web_processes_and_two_workers_share_one_database_and_redis(tmp_path
         web_lines = [
             json.loads(line) for line in desk.log("web-a").splitlines() if line.startswith("{")
         ]
-        assert web_lines and all("request_id" in line for line in web_lines)
+        access = [line for line in web_lines if line.get("logger") == "gunicorn.access"]
+        assert access and all(len(line["request_id"]) == 32 for line in access)
+        assert all("request_id" in line for line in web_lines)
         for name in ("worker-a", "worker-b"):
             assert "Traceback" not in desk.log(name), desk.log(name)[-3000:]
         total = time.monotonic() - started
