@@ -17,7 +17,6 @@ access_log_format = (
     '"status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, "request_id": "%({x-request-id}o)s"}'
 )
 control_socket_disable = True  # several instances on one machine must not share it
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 timeout = 60
 graceful_timeout = 30
 
