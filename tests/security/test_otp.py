@@ -178,3 +178,15 @@ def test_the_next_parameter_never_leaves_the_site(client, agent) -> None:
         "/account/2fa/setup/", {"code": totp_code(device), "next": "https://evil.example/"}
     )
     assert response["Location"] == "/"
+
+
+def test_anonymous_visitors_are_sent_to_log_in_first(client, db) -> None:
+    response = client.get("/account/2fa/setup/")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/login/?next=/account/2fa/setup/"
+
+
+@pytest.mark.urls("tests.security.login_urls")
+def test_the_workspace_login_page_is_preferred_once_it_exists(client, db) -> None:
+    response = client.get("/account/2fa/")
+    assert response["Location"] == "/login/?next=/account/2fa/"

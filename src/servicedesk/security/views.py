@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import segno
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import user_passes_test
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,6 +20,20 @@ from servicedesk.accounts.requests import request_user
 from servicedesk.core.errors import DomainError
 from servicedesk.security import services
 from servicedesk.security.otp import otp_required
+
+
+def _login_url() -> str:
+    """Return the workspace's login page, or the admin's until the workspace has one."""
+    try:
+        return reverse("login")
+    except NoReverseMatch:
+        return reverse("admin:login")
+
+
+def login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Send anonymous visitors to the login page, then back here."""
+    login_url = lazy(_login_url, str)()
+    return user_passes_test(lambda user: user.is_authenticated, login_url=login_url)(view)
 
 
 def _next_url(request: HttpRequest) -> str:
