@@ -107,7 +107,14 @@ def fresh_database(tmp_path: Path) -> tuple[str, Any]:
     return f"{server}/{name}", drop
 
 
-def test_a_restored_desk_answers_the_same_reads(world, api_as, client, tmp_path) -> None:
+def test_a_restored_desk_answers_the_same_reads(world, api_as, client, tmp_path, settings) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
     token, paths = make_desk(world, api_as)
     expected = local_reads(client, token, paths)
     assert all(status == 200 for status, _ in expected.values()), expected

@@ -92,3 +92,33 @@ def test_the_admin_contact_page_masks_for_roles_without_the_right(
     assert "+79161234567" in html
     row = PersonalDataAccess.objects.get(field="phone")
     assert (row.actor, row.contact_id, row.purpose) == (world["agent"], guest.pk, "admin")
+
+
+def test_notifications_never_carry_whole_numbers(world) -> None:
+    from servicedesk.sla.models import Notification
+    from servicedesk.sla.notifications import notify_many, notify_users
+
+    notify_users(
+        [world["agent"]],
+        ticket=None,
+        kind="test",
+        title="Гость +7 916 123-45-67 ждёт звонка",
+        body="Карта 2770000001001",
+        send_email=False,
+    )
+    notify_many(
+        [
+            Notification(
+                user=world["head"],
+                kind="test",
+                title="Перезвонить 89161234567",
+                body="",
+                created_at=world["head"].date_joined,
+            )
+        ]
+    )
+    texts = [f"{n.title} {n.body}" for n in Notification.objects.all()]
+    assert texts == [
+        "Гость +• ••• •••-45-67 ждёт звонка Карта •••••••••1001",
+        "Перезвонить •••••••4567 ",
+    ]
