@@ -97,9 +97,58 @@ def ticket_versions_count_every_change(connection: Any, ledger: Ledger) -> list[
     return [] if version == expected else [f"{ledger.hot}: версия {version}, ожидалась {expected}"]
 
 
+def _has_table(connection: Any, table: str) -> bool:
+    return bool(_rows(connection, "SELECT to_regclass(%s)", table)[0][0])
+
+
+def every_sla_clock_event_exactly_once(connection: Any, ledger: Ledger) -> list[str]:
+    """Each load ticket has its clocks, each started once; resolved ones stopped once."""
+    if not _has_table(connection, "sla_slaclock"):
+        return []
+    rows = _rows(
+        connection,
+        "SELECT t.number, c.target, e.kind, count(*) FROM sla_slaclock c "
+        "JOIN tickets_ticket t ON t.id = c.ticket_id "
+        "JOIN sla_slaclockentry e ON e.clock_id = c.id "
+        "WHERE t.subject LIKE %s GROUP BY t.number, c.target, e.kind",
+        f"{ledger.run}-%",
+    )
+    counts = {(number, target, kind): n for number, target, kind, n in rows}
+    problems = [
+        f"SD-{number:06d} {target}: «{kind}» {n} раз"
+        for (number, target, kind), n in counts.items()
+        if kind in {"started", "stopped"} and n != 1
+    ]
+    for display in ledger.tickets:
+        number = int(display.rsplit("-", 1)[-1])
+        for target in ("reaction", "resolution"):
+            if counts.get((number, target, "started")) != 1:
+                problems.append(f"{display}: часы {target} не запущены")
+        resolved = ledger.transitions[display] > 0
+        if resolved and counts.get((number, "resolution", "stopped")) != 1:
+            problems.append(f"{display}: часы решения не остановлены ровно один раз")
+    return problems
+
+
+def no_duplicate_notifications(connection: Any, ledger: Ledger) -> list[str]:
+    if not _has_table(connection, "sla_notification"):
+        return []
+    rows = _rows(
+        connection,
+        "SELECT n.user_id, n.ticket_id, n.kind, n.title, count(*) FROM sla_notification n "
+        "GROUP BY n.user_id, n.ticket_id, n.kind, n.title HAVING count(*) > 1",
+    )
+    return [
+        f"уведомление «{title}» ({kind}) пользователю {user} — {n} раз"
+        for user, _, kind, title, n in rows
+    ]
+
+
 CHECKS: list[Check] = [
     no_duplicate_or_missing_tickets,
     no_lost_or_doubled_comments,
     every_event_exactly_once,
     ticket_versions_count_every_change,
+    every_sla_clock_event_exactly_once,
+    no_duplicate_notifications,
 ]

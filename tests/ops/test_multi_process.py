@@ -285,7 +285,12 @@ def test_two_web_processes_and_two_workers_share_one_database_and_redis(tmp_path
             for _ in range(3):  # periodic work, several times, while the load runs
                 desk.manage("enqueue_periodic")
             for future in futures:
-                future.result()
+                try:
+                    future.result()
+                except AssertionError as error:
+                    logs = desk.log("web-a") + desk.log("web-b")
+                    errors = [line for line in logs.splitlines() if "gunicorn.access" not in line]
+                    raise AssertionError(f"{error}\n" + "\n".join(errors)[-8000:]) from error
         load_seconds = time.monotonic() - load_started
         desk.manage("enqueue_periodic")
         wait_until("пустая очередь", lambda: queue_depth(bases[1]) == 0, timeout=60)
