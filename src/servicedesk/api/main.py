@@ -11,12 +11,12 @@ from servicedesk.api.renderers import ReadableJSONRenderer
 from servicedesk.calendars.api import router as calendars_router
 from servicedesk.catalog.api import router as catalog_router
 from servicedesk.knowledge.api import router as knowledge_router
+from servicedesk.privacy.api import router as privacy_router
 from servicedesk.problems.api import router as problems_router
 from servicedesk.reports.api import router as reports_router
+from servicedesk.security import api as security_api
 from servicedesk.sla.api import router as sla_router
 from servicedesk.telephony.api import router as telephony_router
-from servicedesk.privacy.api import router as privacy_router
-from servicedesk.security import api as security_api
 from servicedesk.tickets.api.router import router as tickets_router
 from servicedesk.worklogs.api import router as worklogs_router
 

@@ -9,8 +9,8 @@ from django.db import transaction
 from servicedesk.accounts.setup import setup_role_groups
 from servicedesk.catalog.services import catalog_load_plastek
 from servicedesk.knowledge.seed import kb_load_plastek
-from servicedesk.sla.setup import sla_load_defaults
 from servicedesk.privacy.setup import grant_privacy_permissions
+from servicedesk.sla.setup import sla_load_defaults
 from servicedesk.tickets.defaults import load_default_statuses
 
 Step = tuple[str, Callable[[], object]]
