@@ -249,7 +249,7 @@ AXES_FAILURE_LIMIT = ENV.login_failure_limit
 AXES_COOLOFF_TIME = timedelta(minutes=ENV.login_cooloff_minutes)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "servicedesk.security.clientip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "servicedesk.security.clientip.axes_client_ip"
 AXES_LOCKOUT_CALLABLE = "servicedesk.security.lockout.lockout_response"
 AXES_VERBOSE = False
 SESSION_COOKIE_AGE = ENV.session_hours * 3600

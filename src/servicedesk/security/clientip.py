@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 from django.http import HttpRequest
+
+
+UNKNOWN = "unknown"
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -13,7 +18,7 @@ def client_ip(request: HttpRequest) -> str:
     the client is the N-th address from the right of X-Forwarded-For; entries further
     left were written by the client and cannot be trusted. With 0, REMOTE_ADDR.
     """
-    remote = str(request.META.get("REMOTE_ADDR") or "unknown")
+    remote = _valid(str(request.META.get("REMOTE_ADDR") or "")) or UNKNOWN
     count = int(getattr(settings, "PROXY_COUNT", 0))
     if count <= 0:
         return remote
@@ -22,4 +27,18 @@ def client_ip(request: HttpRequest) -> str:
     forwarded = [part for part in forwarded if part]
     if not forwarded:
         return remote
-    return forwarded[-min(count, len(forwarded))]
+    return _valid(forwarded[-min(count, len(forwarded))]) or remote
+
+
+def axes_client_ip(request: HttpRequest) -> str | None:
+    """Return the client address for django-axes, or None when there is none (a unix
+    socket, a test's fake request): axes stores it in an IP-address column."""
+    address = client_ip(request)
+    return None if address == UNKNOWN else address
+
+
+def _valid(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
