@@ -7,7 +7,6 @@ import ipaddress
 from django.conf import settings
 from django.http import HttpRequest
 
-
 UNKNOWN = "unknown"
 
 
