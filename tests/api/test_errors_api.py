@@ -143,7 +143,7 @@ def test_a_body_that_is_not_json_is_a_422_in_russian(world, api_as) -> None:
     assert response.status_code == 422
     assert response.json()["detail"][0] == {
         "loc": ["body"],
-        "msg": "Некорректный JSON в теле запроса",
+        "msg": "Некорректный JSON в теле запроса (или в нём символ NUL)",
         "type": "json_invalid",
     }
 
@@ -153,3 +153,18 @@ def test_an_unknown_api_address_answers_json_404(world, api_as, client) -> None:
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
     assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")
+
+
+def test_a_nul_character_is_refused_in_bodies_and_dropped_from_queries(world, api_as) -> None:
+    """PostgreSQL cannot store U+0000; it used to end in a 500 there (found by schemathesis)."""
+    api = api_as(world["agent"])
+    refused = api.post("/tickets", {"subject": "Касса\u0000", "client": world["mega"].code})
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["type"] == "json_invalid"
+    assert api.get("/tickets?q=%00Касса").status_code == 200
+    login = api.client.post(
+        "/api/v1/auth/token",
+        {"username": "x\u0000", "password": "y", "name": "z"},
+        content_type="application/json",
+    )
+    assert login.status_code == 422

@@ -108,3 +108,9 @@ def test_there_is_no_public_url_for_uploaded_files(world, api_as, ticket, client
     path = Attachment.objects.get().file.name
     assert client.get(f"/attachments-not-public/{path}").status_code == 404
     assert client.get(f"/media/{path}").status_code == 404
+
+
+def test_control_characters_are_removed_from_file_names(world, api_as, ticket) -> None:
+    response = upload(api_as(world["agent"]), ticket, "чек\x00\x07.txt", b"text", "text/plain")
+    assert response.status_code == 201
+    assert response.json()["filename"] == "чек.txt"

@@ -108,7 +108,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if exc.status_code == 400:  # ninja: the body is not JSON (or not UTF-8)
-            message = "Некорректный JSON в теле запроса"
+            message = "Некорректный JSON в теле запроса (или в нём символ NUL)"
             detail = [{"loc": ["body"], "msg": message, "type": "json_invalid"}]
             return api.create_response(request, _body("invalid", message, detail), status=422)
         detail = [{"loc": [], "msg": exc.message, "type": "http_error"}]

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from servicedesk.accounts.api import router as accounts_router
 from servicedesk.api.auth import BrowserSessionAuth, TokenAuth
 from servicedesk.api.errors import install_error_handlers
+from servicedesk.api.parser import TextParser
 from servicedesk.api.renderers import ReadableJSONRenderer
 from servicedesk.calendars.api import router as calendars_router
 from servicedesk.catalog.api import router as catalog_router
@@ -31,6 +32,7 @@ api = NinjaAPI(
     auth=[TokenAuth(), BrowserSessionAuth()],
     urls_namespace="api-v1",
     renderer=ReadableJSONRenderer(),
+    parser=TextParser(),
 )
 install_error_handlers(api)
 api.add_router("", tickets_router)

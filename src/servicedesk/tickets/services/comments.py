@@ -94,7 +94,8 @@ def ticket_comment(
 
 
 def _validated_upload(filename: str, size: int) -> str:
-    name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(char for char in name if char.isprintable()).strip()  # no NUL, no controls
     if not name:
         raise ValidationFailed("У файла нет имени", field="file")
     if len(name) > FILENAME_MAX:
