@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import django_otp
 from django.contrib.auth import authenticate
@@ -46,6 +46,7 @@ def token_expiry(*, expires_at: datetime | None, days: int | None) -> datetime:
     if expires_at is not None:
         if expires_at.tzinfo is None:
             raise ValidationFailed("Укажите часовой пояс в expires_at", field="expires_at")
+        expires_at = expires_at.astimezone(UTC)  # PostgreSQL refuses offsets like -18:14
         if expires_at > now + timedelta(days=MAX_TOKEN_DAYS):
             raise ValidationFailed(
                 f"Срок действия — не больше {MAX_TOKEN_DAYS} дней", field="expires_at"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
@@ -35,6 +35,11 @@ from servicedesk.tickets.api.schemas import (
 from servicedesk.tickets.models import Attachment, Channel
 
 router = Router(tags=["Обращения"])
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    # PostgreSQL refuses offsets beyond ±15:59 (e.g. "-18:14", which ISO 8601 allows).
+    return value.astimezone(UTC) if value is not None and value.tzinfo is not None else value
 
 
 def _csv(value: str | None) -> tuple[str, ...]:
@@ -81,8 +86,8 @@ def list_tickets(request: HttpRequest, query: Query[TicketQuery]) -> Any:
         line=_csv(query.line),
         channel=_csv(query.channel),
         role_queue=query.role_queue,
-        created_from=query.created_from,
-        created_to=query.created_to,
+        created_from=_utc(query.created_from),
+        created_to=_utc(query.created_to),
         text=query.q,
     )
     rows, meta = paginate(
