@@ -74,3 +74,20 @@ def test_only_the_head_reads_the_log_in_the_admin(world, api_as, client) -> None
     page = client.get("/admin/privacy/personaldataaccess/")
     assert page.status_code == 200
     assert str(world["agent"]) in page.content.decode()
+
+
+def test_the_workspace_call_card_logs_full_numbers_and_masks_for_others(world, client) -> None:
+    from servicedesk.accounts.roles import Role
+    from tests import factories
+
+    client.force_login(world["agent"])
+    html = client.get("/calls/lookup/", {"phone": "+79161234567"}).content.decode()
+    assert "+79161234567" in html
+    assert PersonalDataAccess.objects.filter(actor=world["agent"], purpose="lookup").exists()
+
+    sysadmin = factories.staff(Role.SYSADMIN, username="admin1")
+    client.force_login(sysadmin)
+    html = client.get("/calls/lookup/", {"phone": "+79161234567"}).content.decode()
+    assert "+79161234567" not in html
+    assert "4567" in html
+    assert not PersonalDataAccess.objects.filter(actor=sysadmin).exists()

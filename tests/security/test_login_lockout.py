@@ -81,8 +81,7 @@ def test_the_head_can_unlock_a_login(client, agent, password) -> None:
     assert admin_login(client, "agent", password).status_code == 302
 
 
-@pytest.mark.urls("tests.security.login_urls")
-def test_djangos_login_view_is_protected_too(client, agent, password) -> None:
+def test_the_workspace_login_page_is_protected_too(client, agent, password) -> None:
     for _ in range(4):
         assert client.post("/login/", {"username": "agent", "password": WRONG}).status_code == 200
     assert client.post("/login/", {"username": "agent", "password": WRONG}).status_code == 429

@@ -180,13 +180,21 @@ def test_the_next_parameter_never_leaves_the_site(client, agent) -> None:
     assert response["Location"] == "/"
 
 
-def test_anonymous_visitors_are_sent_to_log_in_first(client, db) -> None:
+def test_anonymous_visitors_are_sent_to_the_login_page_first(client, db) -> None:
     response = client.get("/account/2fa/setup/")
     assert response.status_code == 302
-    assert response["Location"] == "/admin/login/?next=/account/2fa/setup/"
+    assert response["Location"] == "/login/?next=/account/2fa/setup/"
 
 
-@pytest.mark.urls("tests.security.login_urls")
-def test_the_workspace_login_page_is_preferred_once_it_exists(client, db) -> None:
-    response = client.get("/account/2fa/")
-    assert response["Location"] == "/login/?next=/account/2fa/"
+def test_after_the_workspace_login_an_enrolled_user_is_asked_for_the_code(
+    client, agent, password
+) -> None:
+    device = enrol(client, agent)
+    client.logout()
+    login = client.post("/login/", {"username": "agent", "password": password})
+    assert login.status_code == 302
+    gate = client.get(login["Location"])
+    assert gate.status_code == 302
+    assert gate["Location"].startswith("/account/2fa/verify/")
+    done = client.post(gate["Location"], {"code": totp_code(device, 1)})
+    assert client.get(done["Location"]).status_code == 200

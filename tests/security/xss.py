@@ -42,6 +42,13 @@ HTML_PAGES: list[str] = [
     "/admin/privacy/personaldataaccess/",
     "/account/2fa/verify/?next={payload_q}",
     "/account/2fa/setup/?next={payload_q}",
+    # The staff workspace
+    "/",
+    "/tickets/",
+    "/tickets/?q={payload_q}",
+    "/tickets/{ticket_number}/",
+    "/calls/new/?phone=%2B79160000001",
+    "/calls/lookup/?phone=%2B79160000001",
 ]
 
 
