@@ -76,3 +76,11 @@ class ApiCaller:
 
     def delete(self, path: str, **kwargs: Any) -> Any:
         return self._call("delete", path, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Start every test with empty rate-limit counters (the test cache is per process)."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -133,3 +133,49 @@ def test_unknown_ticket_is_404_json(world, api_as) -> None:
     response = api_as(world["agent"]).get("/tickets/SD-999999")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_a_body_that_is_not_json_is_a_422_in_russian(world, api_as) -> None:
+    api = api_as(world["agent"])
+    response = api.client.post(
+        "/api/v1/tickets", data=b"\xff\xfe{", content_type="application/json", headers=api.headers
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0] == {
+        "loc": ["body"],
+        "msg": "Некорректный JSON в теле запроса (или в нём символ NUL)",
+        "type": "json_invalid",
+    }
+
+
+def test_an_unknown_api_address_answers_json_404(world, api_as, client) -> None:
+    response = api_as(world["agent"]).get("/contacts/not-a-number")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")
+
+
+def test_a_nul_character_is_refused_in_bodies_and_dropped_from_queries(world, api_as) -> None:
+    """PostgreSQL cannot store U+0000; it used to end in a 500 there (found by schemathesis)."""
+    api = api_as(world["agent"])
+    refused = api.post("/tickets", {"subject": "Касса\u0000", "client": world["mega"].code})
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["type"] == "json_invalid"
+    assert api.get("/tickets?q=%00Касса").status_code == 200
+    login = api.client.post(
+        "/api/v1/auth/token",
+        {"username": "x\u0000", "password": "y", "name": "z"},
+        content_type="application/json",
+    )
+    assert login.status_code == 422
+
+
+def test_any_iso_offset_is_accepted_in_filters(world, api_as) -> None:
+    """An offset PostgreSQL cannot store (-18:14) used to be a 500 (found by schemathesis)."""
+    api = api_as(world["agent"])
+    response = api.get("/tickets", data={"created_from": "1510-03-07T11:33:15-18:14"})
+    assert response.status_code == 200
+    token = api.post("/tokens", {"name": "x", "expires_at": "2030-01-01T00:00:00-18:14"})
+    assert token.status_code == 201
+    expires = datetime.fromisoformat(token.json()["expires_at"])
+    assert expires == datetime(2030, 1, 1, 18, 14, tzinfo=UTC)

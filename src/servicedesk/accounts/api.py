@@ -12,7 +12,7 @@ from servicedesk.accounts.selectors import lookup_by_card, lookup_by_phone
 from servicedesk.api.auth import current_user
 from servicedesk.api.schemas import ERRORS, Ref
 from servicedesk.core.errors import Forbidden, ValidationFailed
-from servicedesk.core.identifiers import InvalidIdentifier, mask_tail
+from servicedesk.core.identifiers import InvalidIdentifier
 from servicedesk.tickets.domain.statuses import ACTIVE_CATEGORIES
 from servicedesk.tickets.models import Ticket
 
@@ -82,8 +82,7 @@ def _open_tickets(**lookup: Any) -> list[dict[str, str]]:
 
 
 def _contact_out(contact: Contact, full: bool) -> dict[str, Any]:
-    def show(value: str) -> str:
-        return value if full else mask_tail(value)
+    from servicedesk.privacy.selectors import contact_values
 
     return {
         "id": contact.pk,
@@ -91,9 +90,7 @@ def _contact_out(contact: Contact, full: bool) -> dict[str, Any]:
         "name": str(contact),
         "client": _ref(contact.client),
         "outlet": _ref(contact.outlet),
-        "phones": [show(p.number) for p in contact.phones.all()],
-        "cards": [show(c.number) for c in contact.cards.all()],
-        "emails": [e.address for e in contact.emails.all()],
+        **contact_values(contact, full=full),
         "open_tickets": _open_tickets(requester=contact),
     }
 
@@ -109,9 +106,13 @@ def lookup(request: HttpRequest, phone: str | None = None, card: str | None = No
         result = lookup_by_phone(phone) if phone else lookup_by_card(card or "")
     except InvalidIdentifier as error:
         raise ValidationFailed(str(error), field="phone" if phone else "card") from error
-    from servicedesk.accounts.roles import Capability
+    from servicedesk.privacy.models import AccessPurpose
+    from servicedesk.privacy.selectors import contacts_shown
 
-    full = user.can(Capability.VIEW_PERSONAL_DATA)
+    # Full values for roles that need them, and every such showing is logged.
+    full = contacts_shown(
+        actor=user, contacts=result.contacts, purpose=AccessPurpose.LOOKUP, request=request
+    )
     return {
         "contacts": [_contact_out(c, full) for c in result.contacts],
         "outlets": [

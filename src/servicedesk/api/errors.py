@@ -107,7 +107,26 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400:  # ninja: the body is not JSON (or not UTF-8)
+            message = "Некорректный JSON в теле запроса (или в нём символ NUL)"
+            detail = [{"loc": ["body"], "msg": message, "type": "json_invalid"}]
+            return api.create_response(request, _body("invalid", message, detail), status=422)
         detail = [{"loc": [], "msg": exc.message, "type": "http_error"}]
         return api.create_response(
             request, _body("http_error", exc.message, detail), status=exc.status_code
         )
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Answer unknown URLs: JSON under /api/ (what API clients parse), Django's page elsewhere."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found as html_not_found
+
+    if request.path.startswith("/api/"):
+        message = "Такого адреса в API нет"
+        return JsonResponse(
+            _body("not_found", message, [{"loc": [], "msg": message, "type": "not_found"}]),
+            status=404,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    return html_not_found(request, exception)

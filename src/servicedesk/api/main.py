@@ -7,12 +7,15 @@ from ninja import NinjaAPI
 from servicedesk.accounts.api import router as accounts_router
 from servicedesk.api.auth import BrowserSessionAuth, TokenAuth
 from servicedesk.api.errors import install_error_handlers
+from servicedesk.api.parser import TextParser
 from servicedesk.api.renderers import ReadableJSONRenderer
 from servicedesk.calendars.api import router as calendars_router
 from servicedesk.catalog.api import router as catalog_router
 from servicedesk.knowledge.api import router as knowledge_router
+from servicedesk.privacy.api import router as privacy_router
 from servicedesk.problems.api import router as problems_router
 from servicedesk.reports.api import router as reports_router
+from servicedesk.security import api as security_api
 from servicedesk.sla.api import router as sla_router
 from servicedesk.telephony.api import router as telephony_router
 from servicedesk.tickets.api.router import router as tickets_router
@@ -29,6 +32,7 @@ api = NinjaAPI(
     auth=[TokenAuth(), BrowserSessionAuth()],
     urls_namespace="api-v1",
     renderer=ReadableJSONRenderer(),
+    parser=TextParser(),
 )
 install_error_handlers(api)
 api.add_router("", tickets_router)
@@ -41,3 +45,6 @@ api.add_router("", problems_router)
 api.add_router("", telephony_router)
 api.add_router("", worklogs_router)
 api.add_router("", reports_router)
+api.add_router("", security_api.router)
+api.add_router("", privacy_router)
+security_api.install(api)

@@ -54,6 +54,40 @@ class Environment:
     site_url: str
     log_json: bool
     huey_immediate: bool
+    # Production readiness (issue 10): security, personal data, operations.
+    instance_name: str
+    proxy_count: int
+    api_rate_limit: str
+    api_anon_rate_limit: str
+    login_failure_limit: int
+    login_cooloff_minutes: int
+    session_hours: int
+    require_totp_for_head: bool
+    metrics_token: str | None
+    retention_months: int
+    attachment_max_mb: int
+    attachment_denied_extensions: list[str]
+
+
+def _int(name: str, default: int, minimum: int = 0) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+# Files Windows runs on a double click; refused on upload (ATTACHMENT_DENIED_EXTENSIONS).
+# Pages and images that can carry script (html, svg) are accepted but only ever downloaded.
+DEFAULT_DENIED_EXTENSIONS = (
+    "exe,com,bat,cmd,scr,pif,msi,msp,dll,cpl,jar,js,jse,vbs,vbe,wsf,wsh,ps1,psm1,"
+    "hta,lnk,reg,appx,msix,application,gadget,scf,inf"
+)
 
 
 def _secret_key(debug: bool, data_dir: Path) -> str:
@@ -98,4 +132,19 @@ def read_environment() -> Environment:
         site_url=site_url,
         log_json=_flag("LOG_JSON", default=not debug),
         huey_immediate=_flag("HUEY_IMMEDIATE", default=False),
+        instance_name=os.environ.get("SD_INSTANCE_NAME", "servicedesk").strip() or "servicedesk",
+        proxy_count=_int("PROXY_COUNT", 0),
+        api_rate_limit=os.environ.get("API_RATE_LIMIT", "600/minute"),
+        api_anon_rate_limit=os.environ.get("API_ANON_RATE_LIMIT", "30/minute"),
+        login_failure_limit=_int("LOGIN_FAILURE_LIMIT", 5, minimum=1),
+        login_cooloff_minutes=_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1),
+        session_hours=_int("SESSION_HOURS", 12, minimum=1),
+        require_totp_for_head=_flag("SD_REQUIRE_TOTP_FOR_HEAD", default=False),
+        metrics_token=os.environ.get("METRICS_TOKEN") or None,
+        retention_months=_int("PERSONAL_DATA_RETENTION_MONTHS", 36, minimum=1),
+        attachment_max_mb=_int("ATTACHMENT_MAX_MB", 25, minimum=1),
+        attachment_denied_extensions=[
+            ext.lower().lstrip(".")
+            for ext in _list("ATTACHMENT_DENIED_EXTENSIONS", DEFAULT_DENIED_EXTENSIONS)
+        ],
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -47,9 +48,18 @@ INSTALLED_APPS = [
     "servicedesk.telephony",
     "servicedesk.worklogs",
     "servicedesk.reports",
+    # Production readiness (issue 10)
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "servicedesk.security",
+    "servicedesk.privacy",
+    "servicedesk.ops",
 ]
 
 MIDDLEWARE = [
+    "servicedesk.ops.requestid.RequestIdMiddleware",  # first: every log line has the id
+    "servicedesk.ops.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -57,9 +67,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "servicedesk.security.otp.OtpVerificationMiddleware",
+    "servicedesk.security.ratelimit.ApiClientLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lock-out into a 429 page
 ]
 
 ROOT_URLCONF = "servicedesk.config.urls"
@@ -107,7 +121,10 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -148,7 +165,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 # --- E-mail ------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = "Поддержка Plas-Tek <support@plastek.local>"
@@ -162,7 +179,7 @@ HUEY: dict[str, Any] = (
     else {"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3")}
 )
 HUEY |= {
-    "name": "servicedesk",
+    "name": ENV.instance_name,
     "immediate": ENV.huey_immediate,
     "consumer": {"workers": 2, "worker_type": "thread"},
 }
@@ -172,6 +189,7 @@ CACHES: dict[str, Any] = (
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": ENV.redis_url,
+            "KEY_PREFIX": ENV.instance_name,
         }
     }
     if ENV.redis_url
@@ -179,20 +197,37 @@ CACHES: dict[str, Any] = (
 )
 
 # --- Logging -------------------------------------------------------------------------
+# One line per record on stderr: JSON (LOG_JSON=1, default outside DEBUG) or plain text,
+# each with the request id, and phone/card numbers masked (servicedesk.ops.logs).
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    "filters": {
+        "request_id": {"()": "servicedesk.ops.requestid.RequestIdFilter"},
+        "personal_data": {"()": "servicedesk.privacy.logfilter.PersonalDataFilter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "servicedesk.ops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if ENV.log_json else "plain",
+            "filters": ["request_id", "personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Configured here, run_huey adds no plain-text handler of its own (no double lines).
+        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- Product options (one typed object, see servicedesk.core.options) ------------------
 TICKET_NUMBER_PREFIX = "SD"
-ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024
+ATTACHMENT_MAX_BYTES = ENV.attachment_max_mb * 1024 * 1024
 REPO_ROOT = REPO_DIR
 
 # --- Problems, mass incidents, development hand-offs (servicedesk.problems) -------------
@@ -204,3 +239,30 @@ PROBLEMS_SIMILAR_LIMIT = 10
 # --- Telephony (servicedesk.telephony); PBX keys live in the admin (Телефония → Настройки) --
 TELEPHONY_POPUP_TTL_MINUTES = 30  # a pop-up not dismissed disappears after this
 TELEPHONY_RECORDING_TIMEOUT_SECONDS = 60
+# --- Production readiness (issue 10): security, personal data, operations ------------
+# Login lock-out (django-axes): the standard auth views, the admin and POST /api/v1/auth/token.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = ENV.login_failure_limit
+AXES_COOLOFF_TIME = timedelta(minutes=ENV.login_cooloff_minutes)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "servicedesk.security.clientip.axes_client_ip"
+AXES_LOCKOUT_CALLABLE = "servicedesk.security.lockout.lockout_response"
+AXES_VERBOSE = False
+SESSION_COOKIE_AGE = ENV.session_hours * 3600
+# TOTP second factor (django-otp): /account/2fa/; required for the head when switched on.
+OTP_TOTP_ISSUER = "Plas-Tek Service Desk"
+SD_REQUIRE_TOTP_FOR_HEAD = ENV.require_totp_for_head
+# API rate limits: per token (or session user), and failed authentications per client IP.
+API_RATE_LIMIT = ENV.api_rate_limit
+API_ANON_RATE_LIMIT = ENV.api_anon_rate_limit
+PROXY_COUNT = ENV.proxy_count
+ATTACHMENT_DENIED_EXTENSIONS = ENV.attachment_denied_extensions
+# Personal data: closed tickets' guest data is anonymised after this many months.
+PERSONAL_DATA_RETENTION_MONTHS = ENV.retention_months
+# Operations: /metrics answers only with `Authorization: Bearer <METRICS_TOKEN>` when set.
+METRICS_TOKEN = ENV.metrics_token
+WORKER_HEARTBEAT_MAX_AGE = timedelta(minutes=3)

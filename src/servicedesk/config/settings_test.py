@@ -9,3 +9,7 @@ os.environ.setdefault("LOG_JSON", "0")
 from servicedesk.config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
+
+# Rate-limit counters and lock-outs must not leak between tests or parallel workers: a
+# per-process memory cache even when REDIS_URL is set (tests that need Redis say so).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

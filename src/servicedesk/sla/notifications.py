@@ -9,6 +9,7 @@ from django.db import transaction
 
 from servicedesk.accounts.models import User
 from servicedesk.core import clock
+from servicedesk.privacy.masking import mask_identifiers
 from servicedesk.sla.models import Notification
 from servicedesk.tickets.models import Ticket
 
@@ -34,8 +35,8 @@ def notify_users(
             user=user,
             ticket=ticket,
             kind=kind,
-            title=title[:300],
-            body=body,
+            title=mask_identifiers(title)[:300],
+            body=mask_identifiers(body),
             created_at=at or clock.now(),
         )
         created += 1
@@ -49,6 +50,9 @@ def notify_many(notifications: list[Notification]) -> int:
     if not notifications:
         return 0
     wanted = [bool(getattr(n, "wants_email", False)) for n in notifications]
+    for notification in notifications:  # 152-FZ: no whole phone or card numbers
+        notification.title = mask_identifiers(notification.title)[:300]
+        notification.body = mask_identifiers(notification.body)
     saved = Notification.objects.bulk_create(notifications)
     ids = [n.pk for n, email in zip(saved, wanted, strict=True) if email and n.pk is not None]
     if ids:

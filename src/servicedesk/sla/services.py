@@ -188,7 +188,9 @@ class _ClockChanges:
             Target(clock.target): clock
             for clock in SlaClock.objects.filter(ticket=ticket)
             .select_related("calendar")
-            .select_for_update()
+            # Lock the ticket's clocks only: every ticket shares a calendar row, and
+            # locking it too deadlocked concurrent changes (found by the multi-process test).
+            .select_for_update(of=("self",))
         }
         self.touched: set[Target] = set()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
@@ -14,6 +14,8 @@ from servicedesk.api.auth import current_user
 from servicedesk.api.pagination import paginate
 from servicedesk.api.schemas import ERRORS
 from servicedesk.core.errors import NotFound
+from servicedesk.privacy.masking import mask_identifiers
+from servicedesk.security.uploads import DOWNLOAD_CSP, download_content_type
 from servicedesk.sla.selectors import clocks_for_tickets
 from servicedesk.tickets import selectors, services
 from servicedesk.tickets.api import present
@@ -33,6 +35,11 @@ from servicedesk.tickets.api.schemas import (
 from servicedesk.tickets.models import Attachment, Channel
 
 router = Router(tags=["Обращения"])
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    # PostgreSQL refuses offsets beyond ±15:59 (e.g. "-18:14", which ISO 8601 allows).
+    return value.astimezone(UTC) if value is not None and value.tzinfo is not None else value
 
 
 def _csv(value: str | None) -> tuple[str, ...]:
@@ -79,8 +86,8 @@ def list_tickets(request: HttpRequest, query: Query[TicketQuery]) -> Any:
         line=_csv(query.line),
         channel=_csv(query.channel),
         role_queue=query.role_queue,
-        created_from=query.created_from,
-        created_to=query.created_to,
+        created_from=_utc(query.created_from),
+        created_to=_utc(query.created_to),
         text=query.q,
     )
     rows, meta = paginate(
@@ -89,7 +96,14 @@ def list_tickets(request: HttpRequest, query: Query[TicketQuery]) -> Any:
         query.page_size,
     )
     clocks = clocks_for_tickets(rows)
-    return meta | {"results": [present.ticket_row(t, clocks.get(t.pk, [])) for t in rows]}
+    # Lists never show whole phone or card numbers typed into a subject (152-FZ).
+    return meta | {
+        "results": [
+            (row := present.ticket_row(t, clocks.get(t.pk, [])))
+            | {"subject": mask_identifiers(row["subject"])}
+            for t in rows
+        ]
+    }
 
 
 @router.get("/tickets/{number}", response={200: TicketOut, **ERRORS}, summary="Карточка")
@@ -250,7 +264,8 @@ def download_attachment(request: HttpRequest, attachment_id: int) -> Any:
         attachment.file.open("rb"),
         as_attachment=True,
         filename=attachment.filename,
-        content_type=attachment.content_type,
+        content_type=download_content_type(attachment.filename, attachment.content_type),
     )
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = DOWNLOAD_CSP
     return response

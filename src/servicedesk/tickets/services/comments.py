@@ -11,6 +11,7 @@ from django.db import transaction
 from servicedesk.accounts.models import Contact, User
 from servicedesk.core.errors import Forbidden, ValidationFailed
 from servicedesk.core.options import desk_options
+from servicedesk.security.uploads import check_upload
 from servicedesk.tickets.domain.events import TicketEventType
 from servicedesk.tickets.domain.statuses import StatusCategory
 from servicedesk.tickets.models import Attachment, Channel, Comment
@@ -93,7 +94,8 @@ def ticket_comment(
 
 
 def _validated_upload(filename: str, size: int) -> str:
-    name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(char for char in name if char.isprintable()).strip()  # no NUL, no controls
     if not name:
         raise ValidationFailed("У файла нет имени", field="file")
     if len(name) > FILENAME_MAX:
@@ -124,6 +126,8 @@ def ticket_attach(
 ) -> Attachment:
     """Store a file with the ticket (outside the web root) and record it in the history."""
     name = _validated_upload(filename, size)
+    check_upload(filename=name, head=content.read(8))
+    content.seek(0)
     if actor is not None and actor.client_id is not None and not is_public:
         raise Forbidden("Пользователь клиента не может прикладывать внутренние файлы")
     change = begin_change(

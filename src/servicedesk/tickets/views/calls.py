@@ -13,7 +13,6 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from servicedesk.accounts.models import Client, Contact, ContactKind, Outlet
-from servicedesk.accounts.roles import Capability
 from servicedesk.accounts.selectors import (
     LookupResult,
     contacts_queryset,
@@ -25,6 +24,8 @@ from servicedesk.catalog.models import Service
 from servicedesk.catalog.selectors import active_services, effective_sla_level
 from servicedesk.core.errors import DomainError, ValidationFailed
 from servicedesk.core.identifiers import InvalidIdentifier
+from servicedesk.privacy.models import AccessPurpose
+from servicedesk.privacy.selectors import contacts_shown
 from servicedesk.tickets.models import Channel
 from servicedesk.tickets.selectors import open_tickets_of
 from servicedesk.tickets.services import NewTicket, ticket_create
@@ -103,7 +104,13 @@ def _lookup_context(request: WebRequest, phone: str, card: str) -> dict[str, Any
         "hint": hint,
         "by_contact": by_contact,
         "by_outlet": by_outlet,
-        "full_numbers": request.user.can(Capability.VIEW_PERSONAL_DATA),
+        # Full numbers only for roles that need them, and each showing is logged (152-FZ).
+        "full_numbers": contacts_shown(
+            actor=request.user,
+            contacts=result.contacts if result else [],
+            purpose=AccessPurpose.LOOKUP,
+            request=request,
+        ),
         "kinds": ContactKind.choices,
         "phone": phone,
         "card": card,

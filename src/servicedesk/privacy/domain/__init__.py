@@ -1,0 +1,1 @@
+"""Personal-data rules without Django: masking, scrubbing free text, retention dates."""

@@ -1,0 +1,1 @@
+"""Security rules without Django: rate arithmetic, upload classification."""
