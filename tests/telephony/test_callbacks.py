@@ -113,3 +113,20 @@ def test_the_queue_page_is_for_staff_only(world, client) -> None:
     assert client.get("/telephony/callbacks/").status_code == 302  # to the login page
     client.force_login(world["mega_user"])
     assert client.get("/telephony/callbacks/").status_code == 403
+
+
+def test_full_numbers_are_shown_and_logged_only_for_roles_that_may_see_them(
+    world, l1, missed, client
+) -> None:
+    from servicedesk.accounts.roles import Role
+    from servicedesk.privacy.models import PersonalDataAccess
+    from tests import factories
+
+    client.force_login(factories.staff(Role.SYSADMIN, username="admin-net"))
+    masked = client.get("/telephony/callbacks/").content.decode()
+    assert "+79161234567" not in masked and "4567" in masked
+    assert not PersonalDataAccess.objects.exists()
+    client.force_login(l1["sd"])
+    assert "+79161234567" in client.get("/telephony/callbacks/").content.decode()
+    logged = PersonalDataAccess.objects.filter(contact=world["mega_guest"], purpose="call")
+    assert logged.filter(actor=l1["sd"]).exists()

@@ -38,6 +38,7 @@ class AccessPurpose(models.TextChoices):
     LOOKUP = "lookup", "Поиск звонящего"
     ADMIN = "admin", "Администрирование"
     EXPORT = "export", "Выгрузка по запросу субъекта"
+    CALL = "call", "Карточка входящего звонка и перезвон"
 
 
 class PersonalDataAccess(AppendOnly):

@@ -15,6 +15,10 @@ from django.views.decorators.http import require_GET, require_POST
 from servicedesk.accounts.models import User
 from servicedesk.accounts.requests import request_user
 from servicedesk.core.errors import DomainError
+from servicedesk.core.identifiers import mask_tail
+from servicedesk.privacy.models import AccessPurpose
+from servicedesk.privacy.selectors import may_see_full
+from servicedesk.privacy.services import personal_data_viewed
 from servicedesk.telephony import selectors, services
 from servicedesk.telephony.services.calls import popup_mark_shown
 
@@ -44,8 +48,20 @@ def popup(request: HttpRequest) -> HttpResponse:
     if pending is None:
         return render(request, "telephony/popup.html#popup", {"popup": None})
     card = selectors.caller_card(pending.call)
+    user = _user(request)
+    full = may_see_full(user)
+    if full and pending.shown_at is None:
+        # Logged once per pop-up, not on every poll of the same card.
+        personal_data_viewed(
+            actor=user, contacts=card.contacts, purpose=AccessPurpose.CALL, request=request
+        )
     popup_mark_shown(pending)
-    return render(request, "telephony/popup.html#popup", {"popup": pending, "card": card})
+    context = {
+        "popup": pending,
+        "card": card,
+        "phone": card.phone if full else mask_tail(card.phone or ""),
+    }
+    return render(request, "telephony/popup.html#popup", context)
 
 
 @require_POST
@@ -61,7 +77,21 @@ def popup_dismiss(request: HttpRequest, popup_id: int) -> HttpResponse:
 @require_GET
 @staff_required
 def callbacks(request: HttpRequest) -> HttpResponse:
-    return render(request, "telephony/callbacks.html", {"items": selectors.callback_queue()})
+    return render(request, "telephony/callbacks.html", _callback_context(request))
+
+
+def _callback_context(request: HttpRequest, error: str = "") -> dict[str, object]:
+    """Return the queue with numbers in full (logged) for roles that may see them, else masked."""
+    user = _user(request)
+    items = selectors.callback_queue()
+    full = may_see_full(user)
+    if full:
+        contacts = {c.caller_contact for item in items for c in item.calls if c.caller_contact}
+        personal_data_viewed(
+            actor=user, contacts=list(contacts), purpose=AccessPurpose.CALL, request=request
+        )
+    shown = [(item, item.number if full else mask_tail(item.number)) for item in items]
+    return {"items": items, "shown": shown, "full_numbers": full, "error": error}
 
 
 @require_POST
@@ -80,8 +110,4 @@ def callback_mark(request: HttpRequest, call_id: str) -> HttpResponse:
         error = failure.message
     if not getattr(request, "htmx", False):
         return redirect("telephony:callbacks")
-    return render(
-        request,
-        "telephony/callbacks.html#queue",
-        {"items": selectors.callback_queue(), "error": error},
-    )
+    return render(request, "telephony/callbacks.html#queue", _callback_context(request, error))
