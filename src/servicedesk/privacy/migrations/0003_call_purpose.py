@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('privacy', '0002_append_only_logs'),
+        ("privacy", "0002_append_only_logs"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='personaldataaccess',
-            name='purpose',
-            field=models.CharField(choices=[('contact_card', 'Карточка контакта'), ('lookup', 'Поиск звонящего'), ('admin', 'Администрирование'), ('export', 'Выгрузка по запросу субъекта'), ('call', 'Карточка входящего звонка и перезвон')], max_length=20, verbose_name='где'),
+            model_name="personaldataaccess",
+            name="purpose",
+            field=models.CharField(
+                choices=[
+                    ("contact_card", "Карточка контакта"),
+                    ("lookup", "Поиск звонящего"),
+                    ("admin", "Администрирование"),
+                    ("export", "Выгрузка по запросу субъекта"),
+                    ("call", "Карточка входящего звонка и перезвон"),
+                ],
+                max_length=20,
+                verbose_name="где",
+            ),
         ),
     ]
