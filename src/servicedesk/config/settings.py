@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "servicedesk.telephony",
     "servicedesk.worklogs",
     "servicedesk.reports",
+    "servicedesk.channels",
 ]
 
 MIDDLEWARE = [

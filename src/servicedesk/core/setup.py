@@ -8,6 +8,7 @@ from django.db import transaction
 
 from servicedesk.accounts.setup import setup_role_groups
 from servicedesk.catalog.services import catalog_load_plastek
+from servicedesk.channels.email.defaults import load_default_templates
 from servicedesk.knowledge.seed import kb_load_plastek
 from servicedesk.sla.setup import sla_load_defaults
 from servicedesk.tickets.defaults import load_default_statuses
@@ -22,6 +23,7 @@ STEPS: list[Step] = [
     ("статусы", load_default_statuses),
     ("календари и SLA", sla_load_defaults),
     ("база знаний и шаблоны ответов", kb_load_plastek),
+    ("шаблоны писем", load_default_templates),
 ]
 
 

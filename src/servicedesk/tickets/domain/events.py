@@ -37,6 +37,8 @@ class TicketEventType(StrEnum):
     WORKLOG_EXCESS_DECIDED = "worklog_excess_decided"
     ESTIMATE_PROPOSED = "estimate_proposed"
     ESTIMATE_DECIDED = "estimate_decided"
+    # e-mail (servicedesk.channels)
+    EMAIL_FAILED = "email_failed"
 
     @property
     def label(self) -> str:
@@ -72,4 +74,5 @@ EVENT_LABELS = {
     TicketEventType.WORKLOG_EXCESS_DECIDED: "Решение о превышении оценки",
     TicketEventType.ESTIMATE_PROPOSED: "Предложена оценка трудозатрат",
     TicketEventType.ESTIMATE_DECIDED: "Решение клиента по оценке",
+    TicketEventType.EMAIL_FAILED: "Письмо не отправлено",
 }
