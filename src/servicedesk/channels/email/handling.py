@@ -142,16 +142,22 @@ def _not_a_request(message: Incoming) -> Handled | None:
         return Handled(InboundStatus.IGNORED, reason="письмо от самой службы поддержки (петля)")
     if OutboundMessage.objects.filter(message_id=parsed.message_id).exists():
         return Handled(InboundStatus.IGNORED, reason="наше собственное письмо вернулось в ящик")
-    if not parsed.message_id_synthesised:
-        known = TicketMessageId.objects.filter(
-            message_id=parsed.message_id, direction=Direction.INBOUND
-        ).first()
-        if known is not None:
-            return Handled(
-                InboundStatus.IGNORED,
-                reason="это письмо уже принято (через другой ящик)",
-                ticket=known.ticket,
-            )
+    copy = (
+        InboundMessage.objects.filter(
+            message_id=message.inbound.message_id,
+            content_sha256=message.inbound.content_sha256,
+            ticket__isnull=False,
+        )
+        .exclude(mailbox=message.mailbox)
+        .select_related("ticket", "mailbox")
+        .first()
+    )
+    if copy is not None:
+        return Handled(
+            InboundStatus.IGNORED,
+            reason=f"это письмо уже принято через ящик «{copy.mailbox.code}»",
+            ticket=copy.ticket,
+        )
     if parsed.bounce is not None:
         return _handle_bounce(message, parsed.bounce)
     verdict = parsed.auto_submitted

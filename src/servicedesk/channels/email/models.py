@@ -215,7 +215,7 @@ class InboundMessage(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["mailbox", "message_id"], name="inbound_message_id_idx"),
+            models.Index(fields=["message_id", "mailbox"], name="inbound_message_id_idx"),
             models.Index(fields=["status", "-received_at"], name="inbound_status_idx"),
         ]
 
