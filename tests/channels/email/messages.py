@@ -51,7 +51,7 @@ def reply_to(sent: object, *, body: str = "Спасибо, но проблема
     original_id = str(sent["Message-ID"]).strip().strip("<>")  # type: ignore[index]
     references = [ref.strip("<>") for ref in str(sent.get("References") or "").split()]  # type: ignore[attr-defined]
     return mail(
-        subject=f"Re: {sent['Subject']}",  # type: ignore[index]
+        subject="Re: " + " ".join(str(sent["Subject"]).split()),  # type: ignore[index]
         sender=sender or str(sent["To"]),  # type: ignore[index]
         body=f"{body}\n\n-----Original Message-----\nFrom: {sent['From']}\n> Здравствуйте!",  # type: ignore[index]
         in_reply_to=original_id,
