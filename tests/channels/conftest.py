@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 
 IMAP_USER = "support@example.test"
-IMAP_PASSWORD = "secret-imap-password"  # noqa: S105  (a throwaway test server)
+IMAP_PASSWORD = "secret-imap-password"
 
 DOVECOT_CONF = """\
 base_dir = {base}/run
@@ -144,14 +144,29 @@ def dovecot() -> Iterator[DovecotServer]:
     port = free_port()
     conf = base / "dovecot.conf"
     conf.write_text(DOVECOT_CONF.format(base=base, port=port), encoding="utf-8")
-    started = subprocess.run([binary, "-c", str(conf)], capture_output=True, text=True)
+    # Dovecot daemonises and its children keep the parent's output open: capturing it
+    # through pipes would wait forever, so it goes to a file.
+    with (base / "start.out").open("wb") as output:
+        started = subprocess.run(
+            [binary, "-c", str(conf)], stdout=output, stderr=subprocess.STDOUT, check=False
+        )
     if started.returncode != 0 or not _wait_for_port(port):
-        log = (base / "dovecot.log").read_text(errors="replace") if (base / "dovecot.log").exists() else ""
-        pytest.fail(f"Dovecot did not start: {started.stderr}\n{log[-2000:]}")
+        log = "\n".join(
+            path.read_text(errors="replace")[-2000:]
+            for path in (base / "start.out", base / "dovecot.log")
+            if path.exists()
+        )
+        subprocess.run([doveadm, "-c", str(conf), "stop"], stdout=subprocess.DEVNULL, check=False)
+        pytest.fail(f"Dovecot did not start:\n{log}")
     try:
         yield DovecotServer("127.0.0.1", port, IMAP_USER, IMAP_PASSWORD)
     finally:
-        subprocess.run([doveadm, "-c", str(conf), "stop"], capture_output=True, check=False)
+        subprocess.run(
+            [doveadm, "-c", str(conf), "stop"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
         time.sleep(0.2)
         shutil.rmtree(base, ignore_errors=True)
 
@@ -179,7 +194,7 @@ class _Handler:
     def __init__(self, server: SmtpServer) -> None:
         self.server = server
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self.server.lock:
             if self.server.refuse_next > 0:
                 self.server.refuse_next -= 1

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.policy import SMTP
-from datetime import UTC, datetime
 from email.utils import format_datetime
 
 _counter = itertools.count(1)
@@ -46,7 +46,9 @@ def mail(
     return message.as_bytes(policy=SMTP)
 
 
-def reply_to(sent: object, *, body: str = "Спасибо, но проблема осталась.", sender: str | None = None) -> bytes:
+def reply_to(
+    sent: object, *, body: str = "Спасибо, но проблема осталась.", sender: str | None = None
+) -> bytes:
     """Return the requester's answer to one of our sent messages (a parsed Message)."""
     original_id = str(sent["Message-ID"]).strip().strip("<>")  # type: ignore[index]
     references = [ref.strip("<>") for ref in str(sent.get("References") or "").split()]  # type: ignore[attr-defined]

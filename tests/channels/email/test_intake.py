@@ -232,7 +232,9 @@ def test_a_message_that_breaks_handling_is_quarantined_and_the_next_one_goes_on(
     assert kept.ticket is None
     assert Ticket.objects.get().subject == "Обычное письмо"
     # read again it is not ingested twice either
-    assert email_ingest(mailbox=mailbox, raw=mail(subject="яд", message_id=kept.message_id)).outcome in {
+    assert email_ingest(
+        mailbox=mailbox, raw=mail(subject="яд", message_id=kept.message_id)
+    ).outcome in {
         "duplicate",
         "quarantined",
     }

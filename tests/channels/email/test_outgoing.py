@@ -55,13 +55,18 @@ def test_received_notification_tells_number_service_deadlines_and_the_secret_lin
     settings.SITE_URL = "https://desk.plastek.ru"
     monday = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # 10:00 in Moscow
     with clock.frozen_at(monday):
-        ticket = ingest(mailbox, django_capture_on_commit_callbacks, mail(message_id="m1@shop-ural.ru"))
+        ticket = ingest(
+            mailbox, django_capture_on_commit_callbacks, mail(message_id="m1@shop-ural.ru")
+        )
 
     [sent] = smtp.received
     text = body_of(sent)
     assert parseaddr(sent["To"])[1] == "ivan@shop-ural.ru"
     assert parseaddr(sent["From"])[1] == "support@plastek.ru"
-    assert subject_of(sent) == f"[{ticket.display_number}] Обращение зарегистрировано: Касса не печатает чек"
+    assert (
+        subject_of(sent)
+        == f"[{ticket.display_number}] Обращение зарегистрировано: Касса не печатает чек"
+    )
     assert f"номером {ticket.display_number}" in text
     assert "Здравствуйте, Иван Петров!" in text
     assert "Услуга: будет определена специалистом" in text
@@ -80,13 +85,22 @@ def test_received_notification_tells_number_service_deadlines_and_the_secret_lin
 def test_public_staff_reply_is_mailed_to_the_requester_threaded_to_their_last_mail(
     mailbox: Any, world: dict[str, Any], smtp: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    ticket = ingest(mailbox, django_capture_on_commit_callbacks, mail(message_id="first@shop-ural.ru"))
+    ticket = ingest(
+        mailbox, django_capture_on_commit_callbacks, mail(message_id="first@shop-ural.ru")
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        email_ingest(mailbox=mailbox, raw=mail(in_reply_to="first@shop-ural.ru", message_id="second@shop-ural.ru"))
-        ticket_comment(actor=world["agent"], number=ticket.number, body="Перезагрузите кассу, пожалуйста.")
+        email_ingest(
+            mailbox=mailbox,
+            raw=mail(in_reply_to="first@shop-ural.ru", message_id="second@shop-ural.ru"),
+        )
+        ticket_comment(
+            actor=world["agent"], number=ticket.number, body="Перезагрузите кассу, пожалуйста."
+        )
 
     reply = smtp.received[-1]
-    assert subject_of(reply) == f"[{ticket.display_number}] Ответ по обращению: Касса не печатает чек"
+    assert (
+        subject_of(reply) == f"[{ticket.display_number}] Ответ по обращению: Касса не печатает чек"
+    )
     assert "Перезагрузите кассу, пожалуйста." in body_of(reply)
     assert reply["In-Reply-To"] == "<second@shop-ural.ru>"
     assert "<first@shop-ural.ru>" in reply["References"]
@@ -99,7 +113,9 @@ def test_internal_notes_and_client_comments_are_not_mailed(
     ticket = ingest(mailbox, django_capture_on_commit_callbacks, mail())
     smtp.reset()
     with django_capture_on_commit_callbacks(execute=True):
-        ticket_comment(actor=world["agent"], number=ticket.number, body="Внутреннее", is_public=False)
+        ticket_comment(
+            actor=world["agent"], number=ticket.number, body="Внутреннее", is_public=False
+        )
         ticket_comment(actor=world["mega_user"], number=ticket.number, body="От клиента")
 
     assert smtp.received == []
@@ -126,9 +142,9 @@ def test_resolution_mail_explains_how_to_reopen_and_a_reply_reopens(
 def test_resolving_with_a_reply_sends_one_mail_with_the_reply(
     mailbox: Any, world: dict[str, Any], smtp: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
+    from servicedesk.tickets.domain.events import TicketEventType
     from servicedesk.tickets.services.change import begin_change, finish_change
     from servicedesk.tickets.services.comments import Comment as CommentModel
-    from servicedesk.tickets.domain.events import TicketEventType
     from servicedesk.tickets.services.workflow import apply_status, resolve_status
 
     ticket = ingest(mailbox, django_capture_on_commit_callbacks, mail())
@@ -136,9 +152,15 @@ def test_resolving_with_a_reply_sends_one_mail_with_the_reply(
     with django_capture_on_commit_callbacks(execute=True):
         change = begin_change(actor=world["agent"], number=ticket.number, expected_version=None)
         comment = CommentModel.objects.create(
-            ticket=ticket, author=world["agent"], body="Заменили принтер.", channel="api", created_at=change.at
+            ticket=ticket,
+            author=world["agent"],
+            body="Заменили принтер.",
+            channel="api",
+            created_at=change.at,
         )
-        change.record(TicketEventType.COMMENTED, {"public": True, "channel": "api"}, comment=comment)
+        change.record(
+            TicketEventType.COMMENTED, {"public": True, "channel": "api"}, comment=comment
+        )
         apply_status(change, resolve_status("resolved"))
         finish_change(change)
 

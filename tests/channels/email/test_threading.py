@@ -36,7 +36,9 @@ def test_reply_to_our_acknowledgement_becomes_a_comment_by_the_requester(
         ticket = opened(mailbox)
     acknowledgement = mailoutbox[0].message()
 
-    result = email_ingest(mailbox=mailbox, raw=reply_to(acknowledgement, body="Чек так и не печатается"))
+    result = email_ingest(
+        mailbox=mailbox, raw=reply_to(acknowledgement, body="Чек так и не печатается")
+    )
 
     assert result.outcome == "appended"
     assert result.describe() == f"{ticket.display_number}: добавлено к обращению"
@@ -51,7 +53,10 @@ def test_reply_to_our_acknowledgement_becomes_a_comment_by_the_requester(
 
 
 def test_reply_to_a_resolved_ticket_puts_it_back_to_work(
-    mailbox: Any, world: dict[str, Any], django_capture_on_commit_callbacks: Any, mailoutbox: list[Any]
+    mailbox: Any,
+    world: dict[str, Any],
+    django_capture_on_commit_callbacks: Any,
+    mailoutbox: list[Any],
 ) -> None:
     ticket = opened(mailbox)
     with django_capture_on_commit_callbacks(execute=True):
@@ -98,7 +103,9 @@ def test_our_signed_message_id_finds_the_ticket_even_without_its_stored_copy(
     mailbox: Any, settings: Any
 ) -> None:
     ticket = opened(mailbox)
-    ours = make_message_id("plastek.ru", ticket.number, "reply", secret=settings.SECRET_KEY.encode())
+    ours = make_message_id(
+        "plastek.ru", ticket.number, "reply", secret=settings.SECRET_KEY.encode()
+    )
     assert not TicketMessageId.objects.filter(message_id=ours.strip("<>")).exists()
 
     email_ingest(mailbox=mailbox, raw=mail(in_reply_to=ours.strip("<>"), subject="Re: ответ"))
@@ -181,10 +188,14 @@ def test_every_message_id_of_the_correspondence_is_stored_with_the_ticket(
     with django_capture_on_commit_callbacks(execute=True):
         ticket = opened(mailbox, message_id="q1@shop-ural.ru")
         ticket_comment(actor=world["agent"], number=ticket.number, body="Перезагрузите кассу")
-    email_ingest(mailbox=mailbox, raw=mail(in_reply_to="q1@shop-ural.ru", message_id="q2@shop-ural.ru"))
+    email_ingest(
+        mailbox=mailbox, raw=mail(in_reply_to="q1@shop-ural.ru", message_id="q2@shop-ural.ru")
+    )
 
     ids = dict(TicketMessageId.objects.filter(ticket=ticket).values_list("message_id", "direction"))
-    outbound = set(OutboundMessage.objects.filter(ticket=ticket).values_list("message_id", flat=True))
+    outbound = set(
+        OutboundMessage.objects.filter(ticket=ticket).values_list("message_id", flat=True)
+    )
     assert ids["q1@shop-ural.ru"] == ids["q2@shop-ural.ru"] == Direction.INBOUND
     assert len(outbound) == 2  # received + reply
     assert all(ids[mid] == Direction.OUTBOUND for mid in outbound)
