@@ -266,7 +266,16 @@ class EmailTemplateForm(forms.ModelForm):
         data = super().clean() or {}
         kind = str(data.get("kind") or getattr(self.instance, "kind", "") or "")
         for name in ("subject", "body"):
-            unknown = templating.unknown_placeholders(data.get(name) or "", kind)
+            text = data.get(name) or ""
+            unsupported = templating.unsupported_constructs(text)
+            if unsupported:
+                self.add_error(
+                    name,
+                    f"Шаблон поддерживает только подстановки вида {{{{ имя }}}}, а не: "
+                    f"{', '.join(unsupported)}",
+                )
+                continue
+            unknown = templating.unknown_placeholders(text, kind)
             if unknown:
                 names = templating.PLACEHOLDERS.get(kind, templating.COMMON)
                 allowed = ", ".join(f"{{{{ {p} }}}}" for p in names)

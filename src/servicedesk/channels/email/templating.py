@@ -15,6 +15,8 @@ from typing import Final
 
 _PLACEHOLDER: Final = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 _LINE_BREAKS: Final = re.compile(r"[\r\n]+\s*")
+# Anything that looks like template-engine syntax but is not a plain placeholder.
+_CONSTRUCT: Final = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 
 COMMON: Final = {
     "number": "номер обращения, SD-000123",
@@ -50,6 +52,15 @@ def unknown_placeholders(template: str, kind: str) -> list[str]:
     """Return the placeholders of `template` that a `kind` notification does not provide."""
     allowed = PLACEHOLDERS.get(kind, COMMON)
     return [name for name in placeholders_in(template) if name not in allowed]
+
+
+def unsupported_constructs(template: str) -> list[str]:
+    """Return the ``{{ … }}`` and ``{% … %}`` pieces that are not plain placeholders."""
+    return [
+        match.group(0)
+        for match in _CONSTRUCT.finditer(template)
+        if not _PLACEHOLDER.fullmatch(match.group(0))
+    ]
 
 
 def render(template: str, values: Mapping[str, str]) -> str:

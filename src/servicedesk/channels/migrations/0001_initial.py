@@ -6,151 +6,496 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('catalog', '0001_initial'),
-        ('tickets', '0002_number_source_and_immutable_events'),
+        ("accounts", "0001_initial"),
+        ("catalog", "0001_initial"),
+        ("tickets", "0002_number_source_and_immutable_events"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EmailTemplate',
+            name="EmailTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('received', 'Обращение зарегистрировано'), ('reply', 'Ответ сотрудника'), ('resolved', 'Обращение решено'), ('attachment_refused', 'Вложение не принято')], max_length=20, unique=True, verbose_name='вид')),
-                ('subject', models.CharField(max_length=300, verbose_name='тема')),
-                ('body', models.TextField(verbose_name='текст')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='изменён')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("received", "Обращение зарегистрировано"),
+                            ("reply", "Ответ сотрудника"),
+                            ("resolved", "Обращение решено"),
+                            ("attachment_refused", "Вложение не принято"),
+                        ],
+                        max_length=20,
+                        unique=True,
+                        verbose_name="вид",
+                    ),
+                ),
+                ("subject", models.CharField(max_length=300, verbose_name="тема")),
+                ("body", models.TextField(verbose_name="текст")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="изменён")),
             ],
             options={
-                'verbose_name': 'шаблон письма',
-                'verbose_name_plural': 'шаблоны писем',
-                'ordering': ['kind'],
+                "verbose_name": "шаблон письма",
+                "verbose_name_plural": "шаблоны писем",
+                "ordering": ["kind"],
             },
         ),
         migrations.CreateModel(
-            name='Mailbox',
+            name="Mailbox",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='код')),
-                ('name', models.CharField(max_length=200, verbose_name='название')),
-                ('address', models.EmailField(help_text='С него уходят ответы; письма от него самого не принимаются.', max_length=254, verbose_name='адрес ящика')),
-                ('imap_host', models.CharField(blank=True, max_length=200, verbose_name='IMAP-сервер')),
-                ('imap_port', models.PositiveIntegerField(default=993, verbose_name='порт')),
-                ('tls_mode', models.CharField(choices=[('ssl', 'SSL/TLS (IMAPS, обычно порт 993)'), ('starttls', 'STARTTLS (обычно порт 143)'), ('none', 'Без шифрования (только для тестов)')], default='ssl', max_length=10, verbose_name='шифрование')),
-                ('tls_verify', models.BooleanField(default=True, help_text='Выключайте только для тестового сервера.', verbose_name='проверять сертификат')),
-                ('username', models.CharField(blank=True, max_length=200, verbose_name='логин')),
-                ('password_encrypted', models.TextField(blank=True, editable=False, verbose_name='пароль (зашифрован)')),
-                ('folder', models.CharField(default='INBOX', max_length=200, verbose_name='папка')),
-                ('processed_folder', models.CharField(blank=True, help_text='Пусто — письма остаются в папке и помечаются прочитанными.', max_length=200, verbose_name='папка для обработанных')),
-                ('is_active', models.BooleanField(default=True, verbose_name='опрашивать')),
-                ('import_history', models.BooleanField(default=False, help_text='При первом подключении: выключено — принимаются только письма, пришедшие после подключения; включено — и все письма, что уже лежат в папке (или начиная с UID).', verbose_name='загрузить старые письма')),
-                ('start_uid', models.PositiveBigIntegerField(blank=True, help_text='Только с «загрузить старые».', null=True, verbose_name='загружать начиная с UID')),
-                ('uidvalidity', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='UIDVALIDITY')),
-                ('last_uid', models.PositiveBigIntegerField(default=0, verbose_name='последний обработанный UID')),
-                ('connected_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='подключён')),
-                ('ack_interval_minutes', models.PositiveIntegerField(default=10, verbose_name='не чаще одного автоответа отправителю за, мин')),
-                ('last_polled_at', models.DateTimeField(blank=True, null=True, verbose_name='последний опрос')),
-                ('last_error', models.TextField(blank=True, verbose_name='последняя ошибка')),
-                ('last_error_at', models.DateTimeField(blank=True, null=True, verbose_name='время ошибки')),
-                ('client', models.ForeignKey(help_text='Новые обращения и новые контакты из этого ящика относятся к этому клиенту.', on_delete=django.db.models.deletion.PROTECT, related_name='mailboxes', to='accounts.client', verbose_name='клиент')),
-                ('default_service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.service', verbose_name='услуга по умолчанию')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="код")),
+                ("name", models.CharField(max_length=200, verbose_name="название")),
+                (
+                    "address",
+                    models.EmailField(
+                        help_text="С него уходят ответы; письма от него самого не принимаются.",
+                        max_length=254,
+                        verbose_name="адрес ящика",
+                    ),
+                ),
+                (
+                    "imap_host",
+                    models.CharField(blank=True, max_length=200, verbose_name="IMAP-сервер"),
+                ),
+                ("imap_port", models.PositiveIntegerField(default=993, verbose_name="порт")),
+                (
+                    "tls_mode",
+                    models.CharField(
+                        choices=[
+                            ("ssl", "SSL/TLS (IMAPS, обычно порт 993)"),
+                            ("starttls", "STARTTLS (обычно порт 143)"),
+                            ("none", "Без шифрования (только для тестов)"),
+                        ],
+                        default="ssl",
+                        max_length=10,
+                        verbose_name="шифрование",
+                    ),
+                ),
+                (
+                    "tls_verify",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Выключайте только для тестового сервера.",
+                        verbose_name="проверять сертификат",
+                    ),
+                ),
+                ("username", models.CharField(blank=True, max_length=200, verbose_name="логин")),
+                (
+                    "password_encrypted",
+                    models.TextField(
+                        blank=True, editable=False, verbose_name="пароль (зашифрован)"
+                    ),
+                ),
+                ("folder", models.CharField(default="INBOX", max_length=200, verbose_name="папка")),
+                (
+                    "processed_folder",
+                    models.CharField(
+                        blank=True,
+                        help_text="Пусто — письма остаются в папке и помечаются прочитанными.",
+                        max_length=200,
+                        verbose_name="папка для обработанных",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="опрашивать")),
+                (
+                    "import_history",
+                    models.BooleanField(
+                        default=False,
+                        help_text="При первом подключении: выключено — принимаются только письма, пришедшие после подключения; включено — и все письма, что уже лежат в папке (или начиная с UID).",
+                        verbose_name="загрузить старые письма",
+                    ),
+                ),
+                (
+                    "start_uid",
+                    models.PositiveBigIntegerField(
+                        blank=True,
+                        help_text="Только с «загрузить старые».",
+                        null=True,
+                        verbose_name="загружать начиная с UID",
+                    ),
+                ),
+                (
+                    "uidvalidity",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, verbose_name="UIDVALIDITY"
+                    ),
+                ),
+                (
+                    "last_uid",
+                    models.PositiveBigIntegerField(
+                        default=0, verbose_name="последний обработанный UID"
+                    ),
+                ),
+                (
+                    "connected_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="подключён"
+                    ),
+                ),
+                (
+                    "ack_interval_minutes",
+                    models.PositiveIntegerField(
+                        default=10, verbose_name="не чаще одного автоответа отправителю за, мин"
+                    ),
+                ),
+                (
+                    "last_polled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="последний опрос"),
+                ),
+                ("last_error", models.TextField(blank=True, verbose_name="последняя ошибка")),
+                (
+                    "last_error_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="время ошибки"),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        help_text="Новые обращения и новые контакты из этого ящика относятся к этому клиенту.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mailboxes",
+                        to="accounts.client",
+                        verbose_name="клиент",
+                    ),
+                ),
+                (
+                    "default_service",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalog.service",
+                        verbose_name="услуга по умолчанию",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'почтовый ящик',
-                'verbose_name_plural': 'почтовые ящики',
-                'ordering': ['code'],
+                "verbose_name": "почтовый ящик",
+                "verbose_name_plural": "почтовые ящики",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='InboundMessage',
+            name="InboundMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('message_id', models.CharField(max_length=255, verbose_name='Message-ID')),
-                ('message_id_synthesised', models.BooleanField(default=False, verbose_name='Message-ID вычислен')),
-                ('dedupe_key', models.CharField(editable=False, max_length=300)),
-                ('content_sha256', models.CharField(editable=False, max_length=64)),
-                ('raw', models.FileField(max_length=300, upload_to=servicedesk.channels.email.models.inbound_raw_path, verbose_name='исходное письмо')),
-                ('raw_sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('size', models.PositiveBigIntegerField(verbose_name='размер, байт')),
-                ('source', models.CharField(choices=[('imap', 'IMAP'), ('file', 'Файл'), ('pipe', 'Стандартный ввод (MTA)')], max_length=10, verbose_name='откуда')),
-                ('imap_uid', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='UID')),
-                ('imap_uidvalidity', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('from_address', models.CharField(blank=True, max_length=254, verbose_name='от (адрес)')),
-                ('from_name', models.CharField(blank=True, max_length=200, verbose_name='от (имя)')),
-                ('subject', models.CharField(blank=True, max_length=300, verbose_name='тема')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='дата письма')),
-                ('received_at', models.DateTimeField(db_index=True, verbose_name='получено')),
-                ('processed_at', models.DateTimeField(blank=True, null=True, verbose_name='обработано')),
-                ('status', models.CharField(choices=[('received', 'Получено'), ('processed', 'Обработано'), ('ignored', 'Пропущено'), ('quarantined', 'Карантин')], default='received', max_length=12, verbose_name='состояние')),
-                ('outcome', models.CharField(blank=True, choices=[('created', 'Создано обращение'), ('appended', 'Добавлено к обращению'), ('bounce', 'Отчёт о недоставке'), ('', '—')], max_length=10, verbose_name='результат')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='причина')),
-                ('notes', models.TextField(blank=True, verbose_name='заметки')),
-                ('defects', models.TextField(blank=True, verbose_name='что было не так с письмом')),
-                ('error', models.TextField(blank=True, verbose_name='ошибка')),
-                ('attempts', models.PositiveSmallIntegerField(default=1, verbose_name='попыток')),
-                ('quote_start', models.PositiveIntegerField(blank=True, help_text='Позиция (в символах) в тексте комментария или описания, где начинается цитируемая переписка; пусто — цитаты нет.', null=True, verbose_name='начало цитаты')),
-                ('comment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='email_inbound', to='tickets.comment', verbose_name='комментарий')),
-                ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='email_inbound', to='accounts.contact', verbose_name='контакт')),
-                ('ticket', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='email_inbound', to='tickets.ticket', verbose_name='обращение')),
-                ('mailbox', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inbound', to='channels.mailbox', verbose_name='ящик')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("message_id", models.CharField(max_length=255, verbose_name="Message-ID")),
+                (
+                    "message_id_synthesised",
+                    models.BooleanField(default=False, verbose_name="Message-ID вычислен"),
+                ),
+                ("dedupe_key", models.CharField(editable=False, max_length=300)),
+                ("content_sha256", models.CharField(editable=False, max_length=64)),
+                (
+                    "raw",
+                    models.FileField(
+                        max_length=300,
+                        upload_to=servicedesk.channels.email.models.inbound_raw_path,
+                        verbose_name="исходное письмо",
+                    ),
+                ),
+                ("raw_sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("size", models.PositiveBigIntegerField(verbose_name="размер, байт")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("imap", "IMAP"),
+                            ("file", "Файл"),
+                            ("pipe", "Стандартный ввод (MTA)"),
+                        ],
+                        max_length=10,
+                        verbose_name="откуда",
+                    ),
+                ),
+                (
+                    "imap_uid",
+                    models.PositiveBigIntegerField(blank=True, null=True, verbose_name="UID"),
+                ),
+                ("imap_uidvalidity", models.PositiveBigIntegerField(blank=True, null=True)),
+                (
+                    "from_address",
+                    models.CharField(blank=True, max_length=254, verbose_name="от (адрес)"),
+                ),
+                (
+                    "from_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="от (имя)"),
+                ),
+                ("subject", models.CharField(blank=True, max_length=300, verbose_name="тема")),
+                (
+                    "sent_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="дата письма"),
+                ),
+                ("received_at", models.DateTimeField(db_index=True, verbose_name="получено")),
+                (
+                    "processed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="обработано"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Получено"),
+                            ("processed", "Обработано"),
+                            ("ignored", "Пропущено"),
+                            ("quarantined", "Карантин"),
+                        ],
+                        default="received",
+                        max_length=12,
+                        verbose_name="состояние",
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("created", "Создано обращение"),
+                            ("appended", "Добавлено к обращению"),
+                            ("bounce", "Отчёт о недоставке"),
+                            ("", "—"),
+                        ],
+                        max_length=10,
+                        verbose_name="результат",
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=300, verbose_name="причина")),
+                ("notes", models.TextField(blank=True, verbose_name="заметки")),
+                ("defects", models.TextField(blank=True, verbose_name="что было не так с письмом")),
+                ("error", models.TextField(blank=True, verbose_name="ошибка")),
+                ("attempts", models.PositiveSmallIntegerField(default=1, verbose_name="попыток")),
+                (
+                    "quote_start",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Позиция (в символах) в тексте комментария или описания, где начинается цитируемая переписка; пусто — цитаты нет.",
+                        null=True,
+                        verbose_name="начало цитаты",
+                    ),
+                ),
+                (
+                    "comment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="email_inbound",
+                        to="tickets.comment",
+                        verbose_name="комментарий",
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="email_inbound",
+                        to="accounts.contact",
+                        verbose_name="контакт",
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="email_inbound",
+                        to="tickets.ticket",
+                        verbose_name="обращение",
+                    ),
+                ),
+                (
+                    "mailbox",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="inbound",
+                        to="channels.mailbox",
+                        verbose_name="ящик",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'входящее письмо',
-                'verbose_name_plural': 'входящие письма',
-                'ordering': ['-received_at', '-pk'],
-                'indexes': [models.Index(fields=['message_id', 'mailbox'], name='inbound_message_id_idx'), models.Index(fields=['status', '-received_at'], name='inbound_status_idx')],
-                'constraints': [models.UniqueConstraint(fields=('mailbox', 'dedupe_key'), name='inbound_unique_per_mailbox')],
+                "verbose_name": "входящее письмо",
+                "verbose_name_plural": "входящие письма",
+                "ordering": ["-received_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["message_id", "mailbox"], name="inbound_message_id_idx"),
+                    models.Index(fields=["status", "-received_at"], name="inbound_status_idx"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("mailbox", "dedupe_key"), name="inbound_unique_per_mailbox"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OutboundMessage',
+            name="OutboundMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('received', 'Обращение зарегистрировано'), ('reply', 'Ответ сотрудника'), ('resolved', 'Обращение решено'), ('attachment_refused', 'Вложение не принято')], max_length=20, verbose_name='вид')),
-                ('from_address', models.CharField(max_length=300, verbose_name='от')),
-                ('to_address', models.CharField(max_length=254, verbose_name='кому')),
-                ('subject', models.CharField(max_length=500, verbose_name='тема')),
-                ('body', models.TextField(verbose_name='текст')),
-                ('message_id', models.CharField(max_length=255, unique=True, verbose_name='Message-ID')),
-                ('in_reply_to', models.CharField(blank=True, max_length=255, verbose_name='In-Reply-To')),
-                ('references', models.TextField(blank=True, verbose_name='References')),
-                ('auto_submitted', models.CharField(blank=True, max_length=20, verbose_name='Auto-Submitted')),
-                ('status', models.CharField(choices=[('pending', 'В очереди'), ('sending', 'Отправляется'), ('sent', 'Отправлено'), ('failed', 'Не отправлено'), ('bounced', 'Не доставлено (возврат)')], default='pending', max_length=10, verbose_name='состояние')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='попыток')),
-                ('last_error', models.TextField(blank=True, verbose_name='ошибка')),
-                ('created_at', models.DateTimeField(verbose_name='создано')),
-                ('last_attempt_at', models.DateTimeField(blank=True, null=True, verbose_name='последняя попытка')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='отправлено')),
-                ('bounced_at', models.DateTimeField(blank=True, null=True, verbose_name='возврат')),
-                ('bounce_detail', models.TextField(blank=True, verbose_name='причина возврата')),
-                ('comment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='tickets.comment', verbose_name='ответ')),
-                ('mailbox', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='outbound', to='channels.mailbox')),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='email_outbound', to='tickets.ticket', verbose_name='обращение')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("received", "Обращение зарегистрировано"),
+                            ("reply", "Ответ сотрудника"),
+                            ("resolved", "Обращение решено"),
+                            ("attachment_refused", "Вложение не принято"),
+                        ],
+                        max_length=20,
+                        verbose_name="вид",
+                    ),
+                ),
+                ("from_address", models.CharField(max_length=300, verbose_name="от")),
+                ("to_address", models.CharField(max_length=254, verbose_name="кому")),
+                ("subject", models.CharField(max_length=500, verbose_name="тема")),
+                ("body", models.TextField(verbose_name="текст")),
+                (
+                    "message_id",
+                    models.CharField(max_length=255, unique=True, verbose_name="Message-ID"),
+                ),
+                (
+                    "in_reply_to",
+                    models.CharField(blank=True, max_length=255, verbose_name="In-Reply-To"),
+                ),
+                ("references", models.TextField(blank=True, verbose_name="References")),
+                (
+                    "auto_submitted",
+                    models.CharField(blank=True, max_length=20, verbose_name="Auto-Submitted"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "В очереди"),
+                            ("sending", "Отправляется"),
+                            ("sent", "Отправлено"),
+                            ("failed", "Не отправлено"),
+                            ("bounced", "Не доставлено (возврат)"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="состояние",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="попыток")),
+                ("last_error", models.TextField(blank=True, verbose_name="ошибка")),
+                ("created_at", models.DateTimeField(verbose_name="создано")),
+                (
+                    "last_attempt_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="последняя попытка"),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="отправлено")),
+                ("bounced_at", models.DateTimeField(blank=True, null=True, verbose_name="возврат")),
+                ("bounce_detail", models.TextField(blank=True, verbose_name="причина возврата")),
+                (
+                    "comment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="tickets.comment",
+                        verbose_name="ответ",
+                    ),
+                ),
+                (
+                    "mailbox",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="outbound",
+                        to="channels.mailbox",
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="email_outbound",
+                        to="tickets.ticket",
+                        verbose_name="обращение",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'исходящее письмо',
-                'verbose_name_plural': 'исходящие письма',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['to_address', 'kind', 'created_at'], name='outbound_ack_idx'), models.Index(fields=['status', 'created_at'], name='outbound_status_idx')],
+                "verbose_name": "исходящее письмо",
+                "verbose_name_plural": "исходящие письма",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["to_address", "kind", "created_at"], name="outbound_ack_idx"
+                    ),
+                    models.Index(fields=["status", "created_at"], name="outbound_status_idx"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TicketMessageId',
+            name="TicketMessageId",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('message_id', models.CharField(db_index=True, max_length=255, verbose_name='Message-ID')),
-                ('direction', models.CharField(choices=[('in', 'Входящее'), ('out', 'Исходящее')], max_length=3, verbose_name='направление')),
-                ('created_at', models.DateTimeField(verbose_name='когда')),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='email_message_ids', to='tickets.ticket')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "message_id",
+                    models.CharField(db_index=True, max_length=255, verbose_name="Message-ID"),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("in", "Входящее"), ("out", "Исходящее")],
+                        max_length=3,
+                        verbose_name="направление",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="когда")),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="email_message_ids",
+                        to="tickets.ticket",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Message-ID обращения',
-                'verbose_name_plural': 'Message-ID обращений',
-                'constraints': [models.UniqueConstraint(fields=('ticket', 'message_id'), name='ticket_message_id_unique')],
+                "verbose_name": "Message-ID обращения",
+                "verbose_name_plural": "Message-ID обращений",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("ticket", "message_id"), name="ticket_message_id_unique"
+                    )
+                ],
             },
         ),
     ]
