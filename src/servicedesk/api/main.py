@@ -10,6 +10,7 @@ from servicedesk.api.errors import install_error_handlers
 from servicedesk.api.renderers import ReadableJSONRenderer
 from servicedesk.calendars.api import router as calendars_router
 from servicedesk.catalog.api import router as catalog_router
+from servicedesk.channels.email.api import router as email_router
 from servicedesk.knowledge.api import router as knowledge_router
 from servicedesk.problems.api import router as problems_router
 from servicedesk.reports.api import router as reports_router
@@ -41,3 +42,4 @@ api.add_router("", problems_router)
 api.add_router("", telephony_router)
 api.add_router("", worklogs_router)
 api.add_router("", reports_router)
+api.add_router("", email_router)
