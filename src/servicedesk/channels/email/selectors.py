@@ -41,6 +41,8 @@ def quote_starts(ticket: Ticket) -> dict[str | int, int]:
         "comment_id", "outcome", "quote_start"
     )
     for comment_id, outcome, start in rows:
+        if start is None:
+            continue
         if comment_id is not None:
             starts[comment_id] = start
         elif outcome == "created":
