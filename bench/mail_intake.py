@@ -129,12 +129,16 @@ def run_one(db: str, files_dir: Path, count: int) -> dict[str, object]:
     _setup.migrate_and_configure()
 
     from servicedesk.accounts.models import Client
-    from servicedesk.channels.email.intake import email_ingest
+    from servicedesk.channels.email.intake import RawMail, email_ingest_many
     from servicedesk.channels.email.models import Mailbox
     from servicedesk.channels.email.parse import parse_message
+    from servicedesk.channels.management.commands.ingest_email import BATCH
 
     mailbox = Mailbox.objects.create(
-        code="support", name="Поддержка", address="support@plastek.ru", client=Client.objects.first()
+        code="support",
+        name="Поддержка",
+        address="support@plastek.ru",
+        client=Client.objects.first(),
     )
     paths = sorted(files_dir.glob("*.eml"))[:count]
     started = time.perf_counter()
@@ -144,9 +148,10 @@ def run_one(db: str, files_dir: Path, count: int) -> dict[str, object]:
 
     outcomes: dict[str, int] = {}
     started = time.perf_counter()
-    for path in paths:
-        result = email_ingest(mailbox=mailbox, raw=path.read_bytes(), source="file")
-        outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
+    for first in range(0, len(paths), BATCH):  # as `manage.py ingest_email FILE…` does
+        batch = [RawMail(path.read_bytes(), "file") for path in paths[first : first + BATCH]]
+        for result in email_ingest_many(mailbox=mailbox, messages=batch):
+            outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
     seconds = time.perf_counter() - started
     return {
         "db": db,
@@ -185,7 +190,9 @@ def main() -> None:
     files_dir = Path(tempfile.mkdtemp(prefix="sd-email-corpus-"))
     started = time.perf_counter()
     build_corpus(args.messages, files_dir)
-    print(f"corpus: {args.messages} messages in {time.perf_counter() - started:.1f} s ({files_dir})")
+    print(
+        f"corpus: {args.messages} messages in {time.perf_counter() - started:.1f} s ({files_dir})"
+    )
     rows = []
     for db in args.db.split(","):
         child = subprocess.run(

@@ -7,6 +7,15 @@ from typing import Any
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _fresh_template_cache(request: pytest.FixtureRequest) -> None:
+    if not request.config.pluginmanager.has_plugin("django"):
+        return
+    from servicedesk.channels.email.outgoing import forget_cached_templates
+
+    forget_cached_templates()
+
+
 @pytest.fixture
 def mailbox(world: dict[str, Any]) -> Any:
     """The support mailbox of the `mega` client (no IMAP server: for file intake)."""

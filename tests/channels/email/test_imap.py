@@ -127,13 +127,13 @@ def test_killed_between_commit_and_flag_the_message_is_not_taken_twice(
     with pytest.raises(Killed):
         mailbox_poll(mailbox)
 
-    assert Ticket.objects.count() == 1  # committed
+    assert Ticket.objects.count() == 2  # the batch is committed
     assert flagged(dovecot, mailbox.folder) == [False, False]
 
     monkeypatch.undo()
     report = mailbox_poll(Mailbox.objects.get(pk=mailbox.pk))
 
-    assert [r.outcome for r in report.results] == ["duplicate", "created"]
+    assert [r.outcome for r in report.results] == ["duplicate", "duplicate"]
     assert sorted(Ticket.objects.values_list("subject", flat=True)) == ["Касса", "Сканер"]
     assert InboundMessage.objects.count() == 2
     assert flagged(dovecot, mailbox.folder) == [True, True]

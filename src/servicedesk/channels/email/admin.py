@@ -22,7 +22,7 @@ from servicedesk.channels.email.models import (
     OutboundMessage,
     OutboundStatus,
 )
-from servicedesk.channels.email.outgoing import email_outbound_retry
+from servicedesk.channels.email.outgoing import email_outbound_retry, forget_cached_templates
 
 
 class MailboxForm(forms.ModelForm):
@@ -292,6 +292,10 @@ class EmailTemplateAdmin(admin.ModelAdmin):
     list_display = ("kind", "subject", "updated_at")
     readonly_fields = ("placeholders_help",)
     fields = ("kind", "subject", "body", "placeholders_help")
+
+    def save_model(self, request: HttpRequest, obj: EmailTemplate, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        forget_cached_templates()
 
     @admin.display(description="подстановки")
     def placeholders_help(self, obj: EmailTemplate) -> str:

@@ -13,13 +13,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from servicedesk.channels.email.models import Mailbox
 
 
 @dataclass(frozen=True)
 class InboundContext:
     """The message being handled: its sender, its threading ids and the answer policy."""
 
-    mailbox_id: int
+    mailbox: Mailbox
     sender: str | None
     message_id: str
     references: tuple[str, ...]

@@ -113,7 +113,7 @@ def handle_message(
             reason=f"рассылка от неизвестного отправителя: {verdict.reason}"[:300],
         )
     context = InboundContext(
-        mailbox_id=mailbox.pk,
+        mailbox=mailbox,
         sender=message.sender,
         message_id=parsed.message_id,
         references=parsed.references,
@@ -124,10 +124,16 @@ def handle_message(
         ticket, handled = _append_or_create(message, thread, tag_note)
         _store_files(message, ticket, handled, context)
     if not parsed.message_id_synthesised:
-        TicketMessageId.objects.get_or_create(
-            ticket=ticket,
-            message_id=parsed.message_id,
-            defaults={"direction": Direction.INBOUND, "created_at": clock.now()},
+        TicketMessageId.objects.bulk_create(
+            [
+                TicketMessageId(
+                    ticket=ticket,
+                    message_id=parsed.message_id,
+                    direction=Direction.INBOUND,
+                    created_at=clock.now(),
+                )
+            ],
+            ignore_conflicts=True,
         )
     if is_bulk:
         handled.notes.append("письмо из рассылки: автоматический ответ не отправляется")

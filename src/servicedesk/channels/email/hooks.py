@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from servicedesk.channels.email.context import current_inbound
-from servicedesk.channels.email.models import Mailbox, OutboundKind
+from servicedesk.channels.email.models import OutboundKind
 from servicedesk.channels.email.outgoing import (
     email_outbound_record,
     format_due,
@@ -57,7 +57,7 @@ def email_after_create(change: TicketChange) -> None:
             "reaction_due": format_due(reaction_due),
             "resolution_due": format_due(resolution_due),
         },
-        mailbox=Mailbox.objects.filter(pk=inbound.mailbox_id).first(),
+        mailbox=inbound.mailbox,
         in_reply_to=inbound.message_id,
         references=(*inbound.references, inbound.message_id),
         auto_submitted="auto-replied",

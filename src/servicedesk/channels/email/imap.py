@@ -23,7 +23,7 @@ from typing import Any, Final
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
-from servicedesk.channels.email.intake import IngestResult, email_ingest
+from servicedesk.channels.email.intake import IngestResult, RawMail, email_ingest_many
 from servicedesk.channels.email.models import InboundSource, Mailbox, TlsMode
 from servicedesk.core import clock
 
@@ -113,19 +113,15 @@ def _poll_folder(client: IMAPClient, mailbox: Mailbox, report: PollReport, limit
     uids = sorted(uid for uid in client.search(criteria) if uid > last_uid)[:limit]
     for chunk in _batches(uids, BATCH_SIZE):
         fetched = client.fetch(chunk, ["BODY.PEEK[]"])
-        for uid in chunk:
-            raw = fetched.get(uid, {}).get(b"BODY[]")
-            if raw is not None:
-                result = email_ingest(
-                    mailbox=mailbox,
-                    raw=bytes(raw),
-                    source=InboundSource.IMAP,
-                    imap_uid=uid,
-                    uidvalidity=uidvalidity,
-                )
-                report.results.append(result)
-                mark_done(client, mailbox, uid)
-            _advance(mailbox, uid)
+        present = [uid for uid in chunk if fetched.get(uid, {}).get(b"BODY[]") is not None]
+        batch = [
+            RawMail(bytes(fetched[uid][b"BODY[]"]), InboundSource.IMAP, uid, uidvalidity)
+            for uid in present
+        ]
+        report.results.extend(email_ingest_many(mailbox=mailbox, messages=batch))  # committed
+        for uid in present:
+            mark_done(client, mailbox, uid)
+        _advance(mailbox, chunk[-1])
 
 
 def _starting_point(

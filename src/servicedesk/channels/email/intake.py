@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -174,6 +175,36 @@ def email_ingest(
     except Exception:
         return _quarantine(row, traceback.format_exc())
     return _result(row, handled)
+
+
+@dataclass(frozen=True)
+class RawMail:
+    """The bytes of one message and where they came from."""
+
+    raw: bytes
+    source: str = InboundSource.PIPE
+    imap_uid: int | None = None
+    uidvalidity: int | None = None
+
+
+def email_ingest_many(*, mailbox: Mailbox, messages: Sequence[RawMail]) -> list[IngestResult]:
+    """Ingest a batch in one transaction, each message in a savepoint of its own.
+
+    One commit for the batch instead of one per message; a message that fails is still
+    quarantined alone (its savepoint is rolled back) and the others go on. The caller
+    flags the batch on the server only after this returns, i.e. after the commit.
+    """
+    with transaction.atomic():
+        return [
+            email_ingest(
+                mailbox=mailbox,
+                raw=message.raw,
+                source=message.source,
+                imap_uid=message.imap_uid,
+                uidvalidity=message.uidvalidity,
+            )
+            for message in messages
+        ]
 
 
 def record_outcome(row: InboundMessage, handled: Handled) -> None:

@@ -11,6 +11,7 @@ failing ends `failed` with its error and an event on the ticket, never silently.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timedelta
 from email.utils import formataddr, parseaddr
 from typing import Final
@@ -147,9 +148,25 @@ def base_values(ticket: Ticket) -> dict[str, str]:
     }
 
 
+# Templates change rarely; a short process-local cache spares a query per notification.
+_TEMPLATE_TTL: Final = 5.0
+_templates: dict[str, tuple[float, tuple[str, str]]] = {}
+
+
 def template_for(kind: str) -> tuple[str, str]:
-    template = EmailTemplate.objects.filter(kind=kind).values_list("subject", "body").first()
-    return template if template is not None else DEFAULT_TEMPLATES[kind]
+    """Return (subject, body) of the kind's template: the edited one, else the default."""
+    cached = _templates.get(kind)
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < _TEMPLATE_TTL:
+        return cached[1]
+    row = EmailTemplate.objects.filter(kind=kind).values_list("subject", "body").first()
+    template = row if row is not None else DEFAULT_TEMPLATES[kind]
+    _templates[kind] = (now, template)
+    return template
+
+
+def forget_cached_templates() -> None:
+    _templates.clear()
 
 
 def email_outbound_record(

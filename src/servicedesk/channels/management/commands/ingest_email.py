@@ -7,8 +7,15 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from servicedesk.channels.email.intake import QUARANTINED, email_inbound_retry, email_ingest
+from servicedesk.channels.email.intake import (
+    QUARANTINED,
+    RawMail,
+    email_inbound_retry,
+    email_ingest_many,
+)
 from servicedesk.channels.email.models import InboundMessage, InboundSource, InboundStatus, Mailbox
+
+BATCH = 50
 
 
 class Command(BaseCommand):
@@ -37,20 +44,29 @@ class Command(BaseCommand):
             raise CommandError("Укажите файлы .eml или - для стандартного ввода")
         mailbox = self._mailbox(options.get("mailbox"))  # type: ignore[arg-type]
         quarantined = 0
-        for name in files:
-            if name == "-":
-                raw, source, label = sys.stdin.buffer.read(), InboundSource.PIPE, "stdin"
-            else:
-                path = Path(name)
-                if not path.is_file():
-                    raise CommandError(f"Нет такого файла: {name}")
-                raw, source, label = path.read_bytes(), InboundSource.FILE, name
-            result = email_ingest(mailbox=mailbox, raw=raw, source=source)
-            quarantined += result.outcome == QUARANTINED
-            self.stdout.write(f"{label}: {result.describe()}")
+        for start in range(0, len(files), BATCH):
+            labels, batch = [], []
+            for name in files[start : start + BATCH]:
+                labels.append("stdin" if name == "-" else name)
+                batch.append(self._read(name))
+            # One transaction per batch: old mail imports fast, and each message is
+            # still stored (or quarantined) on its own.
+            for label, result in zip(
+                labels, email_ingest_many(mailbox=mailbox, messages=batch), strict=True
+            ):
+                quarantined += result.outcome == QUARANTINED
+                self.stdout.write(f"{label}: {result.describe()}")
         if quarantined:
             # Still stored (in quarantine): the MTA must not bounce or resend the mail.
             self.stderr.write(f"в карантине: {quarantined} — см. админку «Входящие письма»")
+
+    def _read(self, name: str) -> RawMail:
+        if name == "-":
+            return RawMail(sys.stdin.buffer.read(), InboundSource.PIPE)
+        path = Path(name)
+        if not path.is_file():
+            raise CommandError(f"Нет такого файла: {name}")
+        return RawMail(path.read_bytes(), InboundSource.FILE)
 
     def _mailbox(self, code: str | None) -> Mailbox:
         mailboxes = Mailbox.objects.select_related("client", "default_service")
