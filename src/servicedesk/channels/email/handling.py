@@ -23,6 +23,7 @@ In this order:
 from __future__ import annotations
 
 import io
+import time
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -146,18 +147,23 @@ def _not_a_request(message: Incoming) -> Handled | None:
     parsed = message.parsed
     if message.sender is not None and message.sender == normalise_email(message.mailbox.address):
         return Handled(InboundStatus.IGNORED, reason="письмо от самой службы поддержки (петля)")
-    if OutboundMessage.objects.filter(message_id=parsed.message_id).exists():
+    if (
+        parsed.message_id.startswith(OUR_ID_PREFIX)
+        and OutboundMessage.objects.filter(message_id=parsed.message_id).exists()
+    ):
         return Handled(InboundStatus.IGNORED, reason="наше собственное письмо вернулось в ящик")
-    copy = (
-        InboundMessage.objects.filter(
-            message_id=message.inbound.message_id,
-            content_sha256=message.inbound.content_sha256,
-            ticket__isnull=False,
+    copy = None
+    if _several_mailboxes():
+        copy = (
+            InboundMessage.objects.filter(
+                message_id=message.inbound.message_id,
+                content_sha256=message.inbound.content_sha256,
+                ticket__isnull=False,
+            )
+            .exclude(mailbox=message.mailbox)
+            .select_related("ticket", "mailbox")
+            .first()
         )
-        .exclude(mailbox=message.mailbox)
-        .select_related("ticket", "mailbox")
-        .first()
-    )
     if copy is not None:
         return Handled(
             InboundStatus.IGNORED,
@@ -174,6 +180,24 @@ def _not_a_request(message: Incoming) -> Handled | None:
             ticket=_thread_by_message_ids(parsed),
         )
     return None
+
+
+# Our Message-IDs start so (see compose.make_message_id); others cannot be ours.
+OUR_ID_PREFIX: Final = "sd."
+_MAILBOX_COUNT_TTL: Final = 5.0
+_mailbox_count: list[float] = []
+
+
+def _several_mailboxes() -> bool:
+    """Tell whether a message may have come in through another mailbox too (cached 5 s)."""
+    now = time.monotonic()
+    if not _mailbox_count or now - _mailbox_count[0] > _MAILBOX_COUNT_TTL:
+        _mailbox_count[:] = [now, float(Mailbox.objects.count())]
+    return _mailbox_count[1] > 1
+
+
+def forget_mailbox_count() -> None:
+    _mailbox_count.clear()
 
 
 def _append_or_create(
