@@ -116,11 +116,13 @@ def _ensure_vmail() -> None:
     try:
         pwd.getpwnam("vmail")
     except KeyError:
+        # Two xdist workers may race here: whoever loses finds the user made.
         subprocess.run(
             ["useradd", "-r", "-M", "-s", "/usr/sbin/nologin", "vmail"],
-            check=True,
+            check=False,
             capture_output=True,
         )
+        pwd.getpwnam("vmail")
 
 
 @pytest.fixture(scope="session")
