@@ -65,3 +65,22 @@ def test_quote_marks_point_at_comments_by_id(mailbox: Any) -> None:
     assert visible == "Всё ещё не работает."
     assert quoted.startswith("20.11.2026, 10:00, Поддержка пишет:")
     assert "description" not in starts  # the first mail had no quote
+
+
+def test_the_workspace_folds_every_corpus_message_exactly_where_intake_marked_it(
+    mailbox: Any,
+) -> None:
+    from servicedesk.channels.email.intake import email_ingest as ingest
+    from servicedesk.channels.email.models import InboundMessage
+    from servicedesk.web.templatetags.desk import split_quote
+
+    for path in sorted(CORPUS.glob("*.eml")):
+        ingest(mailbox=mailbox, raw=path.read_bytes())
+    checked = 0
+    for inbound in InboundMessage.objects.filter(outcome="created").select_related("ticket"):
+        text = inbound.ticket.description
+        marked = split_at_quote(text, inbound.quote_start)
+        shown = split_quote(text)
+        assert (shown.visible, shown.quoted) == marked, inbound.subject
+        checked += bool(marked[1])
+    assert checked >= 5  # the Outlook, Gmail, Yandex, Mail.ru, Thunderbird replies
