@@ -269,3 +269,20 @@ def test_reply_to_a_phone_ticket_goes_to_the_requester_contact_address(
     assert parseaddr(sent["To"])[1] == "guest@mail.ru"
     assert parseaddr(sent["From"])[1] == "support@plastek.local"  # no mailbox: DEFAULT_FROM_EMAIL
     assert sent["In-Reply-To"] is None
+
+
+def test_the_retry_command_leaves_alone_a_mail_that_a_worker_is_sending_now(
+    mailbox: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    email_ingest(mailbox=mailbox, raw=mail())  # recorded, its task not run
+    outbound = OutboundMessage.objects.get()
+    OutboundMessage.objects.filter(pk=outbound.pk).update(
+        status=OutboundStatus.SENDING, last_attempt_at=clock.now()
+    )
+
+    out = StringIO()
+    call_command("email_retry_failed", stdout=out)
+
+    outbound.refresh_from_db()
+    assert outbound.status == OutboundStatus.SENDING
+    assert "поставлено в очередь: 0" in out.getvalue()

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db.models import Q
 
 from servicedesk.channels.email.models import OutboundMessage, OutboundStatus
-from servicedesk.channels.email.outgoing import email_outbound_retry, email_outbound_send
+from servicedesk.channels.email.outgoing import (
+    STALE_PENDING,
+    STALE_SENDING,
+    email_outbound_retry,
+    email_outbound_send,
+)
+from servicedesk.core import clock
 
 
 class Command(BaseCommand):
@@ -19,8 +26,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, **options: object) -> None:
+        now = clock.now()
+        # Failed ones, and ones stuck in the queue — not those a worker is sending now.
         failed = OutboundMessage.objects.filter(
-            status__in=[OutboundStatus.FAILED, OutboundStatus.PENDING, OutboundStatus.SENDING]
+            Q(status=OutboundStatus.FAILED)
+            | Q(status=OutboundStatus.SENDING, last_attempt_at__lt=now - STALE_SENDING)
+            | Q(status=OutboundStatus.PENDING, created_at__lt=now - STALE_PENDING)
         ).order_by("created_at")
         count = 0
         for outbound in failed:
