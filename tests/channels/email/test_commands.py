@@ -92,3 +92,22 @@ def test_quarantined_mail_is_reported_and_retried_by_the_command(
     inbound = InboundMessage.objects.get()
     assert inbound.status == InboundStatus.PROCESSED
     assert out == f"#{inbound.pk}: {Ticket.objects.get().display_number}: создано обращение\n"
+
+
+def test_a_database_outage_asks_the_mta_to_try_again_later(
+    mailbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import OperationalError
+
+    from servicedesk.channels.management.commands import ingest_email
+
+    def database_down(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(ingest_email, "email_ingest_many", database_down)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(mail())))
+
+    with pytest.raises(SystemExit) as exit_info:
+        run("-")
+
+    assert exit_info.value.code == 75  # EX_TEMPFAIL: Postfix defers, never bounces

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from servicedesk.channels.email.intake import (
     QUARANTINED,
@@ -16,6 +17,7 @@ from servicedesk.channels.email.intake import (
 from servicedesk.channels.email.models import InboundMessage, InboundSource, InboundStatus, Mailbox
 
 BATCH = 50
+EX_TEMPFAIL = 75
 
 
 class Command(BaseCommand):
@@ -35,6 +37,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, **options: object) -> None:
+        try:
+            self._handle(options)
+        except DatabaseError as error:
+            # For an MTA pipe, exit status 75 (EX_TEMPFAIL) means "try again later";
+            # any other failure status would bounce the mail back to its sender.
+            self.stderr.write(f"база данных недоступна, письмо не принято: {error}")
+            sys.exit(EX_TEMPFAIL)
+
+    def _handle(self, options: dict[str, object]) -> None:
         files = [str(name) for name in options["files"]]  # type: ignore[attr-defined]
         if options["retry_quarantined"]:
             self._retry(options.get("mailbox"))  # type: ignore[arg-type]
