@@ -269,7 +269,7 @@ def email_inbound_retry(*, inbound: InboundMessage) -> IngestResult:
     try:
         with transaction.atomic():
             row = (
-                InboundMessage.objects.select_for_update()
+                InboundMessage.objects.select_for_update(of=("self",))
                 .select_related("mailbox", "mailbox__client", "mailbox__default_service")
                 .get(pk=inbound.pk)
             )
