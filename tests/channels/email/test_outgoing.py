@@ -286,3 +286,19 @@ def test_the_retry_command_leaves_alone_a_mail_that_a_worker_is_sending_now(
     outbound.refresh_from_db()
     assert outbound.status == OutboundStatus.SENDING
     assert "поставлено в очередь: 0" in out.getvalue()
+
+
+def test_the_secret_link_in_the_acknowledgement_opens_the_guest_page(
+    mailbox: Any, client: Any, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    import re
+    from urllib.parse import urlsplit
+
+    ticket = ingest(mailbox, django_capture_on_commit_callbacks, mail())
+    link = re.search(r"https?://\S+/t/\S+/", mailoutbox[0].body)
+    assert link is not None
+
+    page = client.get(urlsplit(link.group(0)).path)
+
+    assert page.status_code == 200
+    assert ticket.display_number in page.content.decode()
