@@ -20,6 +20,7 @@ import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -153,6 +154,7 @@ def run_one(db: str, files_dir: Path, count: int) -> dict[str, object]:
         for result in email_ingest_many(mailbox=mailbox, messages=batch):
             outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
     seconds = time.perf_counter() - started
+    shutil.rmtree(work, ignore_errors=True)
     return {
         "db": db,
         "messages": len(paths),
@@ -204,6 +206,7 @@ def main() -> None:
             print(f"{db}: failed\n{child.stderr[-3000:]}")
             continue
         rows.append(json.loads(child.stdout.strip().splitlines()[-1]))
+    shutil.rmtree(files_dir, ignore_errors=True)
 
     print()
     print(f"{'database':<10} {'messages':>8} {'parse only/s':>13} {'parse+store s':>14} "
