@@ -266,3 +266,26 @@ def test_the_admin_can_check_the_connection(imap_mailbox: Mailbox) -> None:
     from servicedesk.channels.email.imap import mailbox_check
 
     assert mailbox_check(imap_mailbox).startswith("подключение работает")
+
+
+def test_big_messages_are_fetched_in_small_batches(
+    imap_mailbox: Mailbox, dovecot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(imap, "BATCH_BYTES", 3000)
+    batches: list[int] = []
+    real = intake.email_ingest_many
+
+    def counting(*, mailbox: Any, messages: Any) -> Any:
+        batches.append(len(messages))
+        return real(mailbox=mailbox, messages=messages)
+
+    monkeypatch.setattr(imap, "email_ingest_many", counting)
+    mailbox = connected(imap_mailbox)
+    big = mail(subject="Большое", body="Текст. " * 400)
+    dovecot.deliver(mailbox.folder, mail(subject="1"), mail(subject="2"), big, mail(subject="3"))
+
+    report = mailbox_poll(mailbox)
+
+    assert report.fetched == 4
+    assert batches == [2, 1, 1]
+    assert all(flagged(dovecot, mailbox.folder))

@@ -30,6 +30,8 @@ from servicedesk.core import clock
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE: Final = 20
+# Messages fetched at once are held in memory together: a few big ones go alone.
+BATCH_BYTES: Final = 32 * 1024 * 1024
 MAX_PER_POLL: Final = 500
 TIMEOUT_SECONDS: Final = 60
 SEEN: Final = b"\\Seen"
@@ -111,7 +113,8 @@ def _poll_folder(client: IMAPClient, mailbox: Mailbox, report: PollReport, limit
     if since is not None:
         criteria += ["SINCE", since.date()]
     uids = sorted(uid for uid in client.search(criteria) if uid > last_uid)[:limit]
-    for chunk in _batches(uids, BATCH_SIZE):
+    sizes = _sizes(client, uids)
+    for chunk in _batches(uids, sizes):
         fetched = client.fetch(chunk, ["BODY.PEEK[]"])
         present = [uid for uid in chunk if fetched.get(uid, {}).get(b"BODY[]") is not None]
         batch = [
@@ -196,6 +199,23 @@ def _close(client: IMAPClient) -> None:
             client.shutdown()
 
 
-def _batches(items: Sequence[int], size: int) -> Iterator[list[int]]:
-    for start in range(0, len(items), size):
-        yield list(items[start : start + size])
+def _sizes(client: IMAPClient, uids: Sequence[int]) -> dict[int, int]:
+    if not uids:
+        return {}
+    found = client.fetch(list(uids), ["RFC822.SIZE"])
+    return {uid: int(data.get(b"RFC822.SIZE", 0)) for uid, data in found.items()}
+
+
+def _batches(uids: Sequence[int], sizes: dict[int, int]) -> Iterator[list[int]]:
+    """Yield runs of at most BATCH_SIZE messages and BATCH_BYTES (one big message alone)."""
+    chunk: list[int] = []
+    total = 0
+    for uid in uids:
+        size = sizes.get(uid, 0)
+        if chunk and (len(chunk) >= BATCH_SIZE or total + size > BATCH_BYTES):
+            yield chunk
+            chunk, total = [], 0
+        chunk.append(uid)
+        total += size
+    if chunk:
+        yield chunk
