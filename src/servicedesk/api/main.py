@@ -11,6 +11,7 @@ from servicedesk.api.parser import TextParser
 from servicedesk.api.renderers import ReadableJSONRenderer
 from servicedesk.calendars.api import router as calendars_router
 from servicedesk.catalog.api import router as catalog_router
+from servicedesk.channels.email.api import router as email_router
 from servicedesk.knowledge.api import router as knowledge_router
 from servicedesk.privacy.api import router as privacy_router
 from servicedesk.problems.api import router as problems_router
@@ -47,4 +48,5 @@ api.add_router("", worklogs_router)
 api.add_router("", reports_router)
 api.add_router("", security_api.router)
 api.add_router("", privacy_router)
+api.add_router("", email_router)
 security_api.install(api)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "servicedesk.security",
     "servicedesk.privacy",
     "servicedesk.ops",
+    "servicedesk.channels",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from servicedesk.accounts.setup import setup_role_groups
 from servicedesk.catalog.services import catalog_load_plastek
+from servicedesk.channels.email.defaults import load_default_templates
 from servicedesk.knowledge.seed import kb_load_plastek
 from servicedesk.privacy.setup import grant_privacy_permissions
 from servicedesk.sla.setup import sla_load_defaults
@@ -24,6 +25,7 @@ STEPS: list[Step] = [
     ("календари и SLA", sla_load_defaults),
     ("база знаний и шаблоны ответов", kb_load_plastek),
     ("права журналов безопасности и ПДн", grant_privacy_permissions),
+    ("шаблоны писем", load_default_templates),
 ]
 
 

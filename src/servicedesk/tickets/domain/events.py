@@ -38,6 +38,8 @@ class TicketEventType(StrEnum):
     ESTIMATE_PROPOSED = "estimate_proposed"
     ESTIMATE_DECIDED = "estimate_decided"
     ANONYMISED = "anonymised"
+    # e-mail (servicedesk.channels)
+    EMAIL_FAILED = "email_failed"
 
     @property
     def label(self) -> str:
@@ -74,4 +76,5 @@ EVENT_LABELS = {
     TicketEventType.ESTIMATE_PROPOSED: "Предложена оценка трудозатрат",
     TicketEventType.ESTIMATE_DECIDED: "Решение клиента по оценке",
     TicketEventType.ANONYMISED: "Персональные данные обезличены",
+    TicketEventType.EMAIL_FAILED: "Письмо не отправлено",
 }

@@ -62,7 +62,8 @@ def apply_comment(
     from_staff = actor is not None and actor.is_support_staff
     if from_staff and is_public:
         mark_reaction(change)
-    elif not from_staff:
+    elif not from_staff and is_public:
+        # Only a reply the requester can see is an answer; a system note never reopens.
         _requester_answered(change)
     return comment
 

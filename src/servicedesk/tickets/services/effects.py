@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from servicedesk.channels.email.hooks import email_after_change, email_after_create
 from servicedesk.sla.services import sla_follow_change, sla_start_clocks
 from servicedesk.tickets.domain.events import TicketEventType
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 def after_create(change: TicketChange) -> None:
     """React to a new ticket (its CREATED event is already saved)."""
     sla_start_clocks(ticket=change.ticket, at=change.at, actor=change.actor, label=change.label)
+    email_after_create(change)
 
 
 def after_change(change: TicketChange) -> None:
@@ -39,3 +41,4 @@ def after_change(change: TicketChange) -> None:
     from servicedesk.problems.services.effects import on_ticket_change
 
     on_ticket_change(change)  # mass-incident cascade, reopened children, development hand-offs
+    email_after_change(change)

@@ -16,8 +16,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 from servicedesk.accounts.models import User
 from servicedesk.accounts.roles import Capability, Role
+from servicedesk.channels.email.quotes import split_quoted as split_mail_quote
 from servicedesk.core import clock
-from servicedesk.tickets.domain.quotes import SplitBody, split_quoted
+from servicedesk.tickets.domain.quotes import SplitBody
 from servicedesk.web import format as fmt
 from servicedesk.web import sla_view
 
@@ -89,7 +90,13 @@ def role_label(code: str) -> str:
 
 @register.filter
 def split_quote(body: str) -> SplitBody:
-    return split_quoted(body or "")
+    """Split a message into what was written and the quoted history (folded on the page).
+
+    Uses the e-mail channel's splitter, the one intake used to record
+    `InboundMessage.quote_start`, so e-mail text folds exactly where intake marked it.
+    """
+    visible, quoted = split_mail_quote(body or "")
+    return SplitBody(visible=visible, quoted=quoted)
 
 
 _TICKET_REF = re.compile(r"\b(SD-\d{1,12})\b")

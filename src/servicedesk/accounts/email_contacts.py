@@ -1,0 +1,71 @@
+"""Contacts found by e-mail address: who wrote to the desk, or a new guest for that address."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+
+from servicedesk.accounts.models import Client, Contact, ContactEmail, ContactKind
+from servicedesk.core.errors import ValidationFailed
+
+MAX_ADDRESS_LENGTH = 254
+
+
+def normalise_email(raw: str | None) -> str | None:
+    """Return the address lower-cased without brackets or spaces, or None if it is not one.
+
+    `<Ivan.Petrov@Shop.RU>` and `ivan.petrov@shop.ru ` are the same contact.
+    """
+    if not raw:
+        return None
+    address = raw.strip().strip("<>").strip().lower()
+    if not address or len(address) > MAX_ADDRESS_LENGTH:
+        return None
+    try:
+        validate_email(address)
+    except ValidationError:
+        return None
+    return address
+
+
+def contact_by_email(address: str | None) -> Contact | None:
+    """Return the contact that owns this address, or None."""
+    normalised = normalise_email(address)
+    if normalised is None:
+        return None
+    owner = (
+        ContactEmail.objects.select_related("contact", "contact__client")
+        .filter(address=normalised)
+        .first()
+    )
+    return owner.contact if owner is not None else None
+
+
+@transaction.atomic
+def contact_for_email(
+    *, address: str, name: str = "", client: Client | None
+) -> tuple[Contact, bool]:
+    """Return the contact with this address, creating a guest of `client` if there is none.
+
+    Return the contact and whether it was created. Safe against two messages from a new
+    sender being ingested at the same time: the address is unique, the loser re-reads.
+    """
+    normalised = normalise_email(address)
+    if normalised is None:
+        raise ValidationFailed(f"«{address}» — не адрес электронной почты", field="email")
+    existing = contact_by_email(normalised)
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            contact = Contact.objects.create(
+                kind=ContactKind.GUEST, full_name=name.strip()[:200], client=client
+            )
+            ContactEmail.objects.create(contact=contact, address=normalised)
+    except IntegrityError:
+        winner = contact_by_email(normalised)
+        if winner is None:
+            raise
+        return winner, False
+    return contact, True

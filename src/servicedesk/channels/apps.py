@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ChannelsConfig(AppConfig):
+    name = "servicedesk.channels"
+    label = "channels"
+    verbose_name = "Каналы: почта"

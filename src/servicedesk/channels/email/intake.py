@@ -1,0 +1,291 @@
+"""Store one incoming e-mail exactly once and hand it to `handling`, whatever it contains.
+
+The raw bytes are written to private storage first; then one transaction stores the
+`InboundMessage` row together with the ticket or comment it produces. The row's
+(mailbox, Message-ID) is unique, so a message read again after a crash — before or
+after that commit — is recognised as a duplicate and not ingested twice. A message
+whose handling fails is quarantined: the row is kept with its raw bytes and the
+error, the caller goes on with the next message, and `email_inbound_retry` (admin
+action, `manage.py ingest_email --retry-quarantined`) tries it again later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+
+from servicedesk.channels.email.handling import Handled, handle_message
+from servicedesk.channels.email.models import (
+    InboundMessage,
+    InboundOutcome,
+    InboundSource,
+    InboundStatus,
+    Mailbox,
+    inbound_raw_path,
+)
+from servicedesk.channels.email.parse import ParsedMessage, parse_message
+from servicedesk.core import clock
+
+logger = logging.getLogger(__name__)
+
+DUPLICATE: Final = "duplicate"
+QUARANTINED: Final = "quarantined"
+IGNORED: Final = "ignored"
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What became of one message, as the command prints it and the poller logs it."""
+
+    outcome: str  # created, appended, bounce, ignored, duplicate, quarantined
+    inbound: InboundMessage | None
+    ticket_number: str | None = None
+    reason: str = ""
+
+    @property
+    def stored(self) -> bool:
+        """Tell whether the message is safely in the database (so it may be flagged)."""
+        return self.inbound is not None
+
+    def describe(self) -> str:
+        """Return one Russian line: the ticket and what happened, or why nothing did."""
+        number = self.ticket_number or "—"
+        if self.outcome == InboundOutcome.CREATED:
+            return f"{number}: создано обращение"
+        if self.outcome == InboundOutcome.APPENDED:
+            return f"{number}: добавлено к обращению"
+        if self.outcome == InboundOutcome.BOUNCE:
+            return f"{number}: отчёт о недоставке записан в обращение"
+        if self.outcome == DUPLICATE:
+            return f"{number}: пропущено — уже принято ранее ({self.reason})"
+        if self.outcome == QUARANTINED:
+            return f"—: в карантине — {self.reason}"
+        suffix = f" (обращение {self.ticket_number})" if self.ticket_number else ""
+        return f"—: пропущено — {self.reason}{suffix}"
+
+
+def content_fingerprint(parsed: ParsedMessage, raw: bytes) -> str:
+    """Return a digest of what the message says (not of its transport headers).
+
+    The same message delivered twice (two aliases, a re-run pipe) has other Received
+    lines but the same fingerprint; two different messages that reuse one Message-ID
+    (some cash-register software does) have different fingerprints.
+    """
+    if parsed.unparseable:
+        return hashlib.sha256(raw).hexdigest()
+    digest = hashlib.sha256()
+    for part in (
+        parsed.subject,
+        parsed.from_address or "",
+        parsed.date.isoformat() if parsed.date else "",
+        parsed.text,
+        *(hashlib.sha256(a.payload).hexdigest() for a in parsed.attachments),
+    ):
+        digest.update(part.encode("utf-8", errors="replace"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def _identity(
+    mailbox: Mailbox, parsed: ParsedMessage, fingerprint: str
+) -> tuple[str, str, InboundMessage | None]:
+    """Return (message_id, dedupe_key, the earlier copy of this message or None)."""
+    message_id = (
+        f"{fingerprint}@synthesised.invalid" if parsed.message_id_synthesised else parsed.message_id
+    )
+    earlier = list(InboundMessage.objects.filter(mailbox=mailbox, message_id=message_id))
+    same = next((row for row in earlier if row.content_sha256 == fingerprint), None)
+    if same is not None:
+        return message_id, same.dedupe_key, same
+    key = message_id if not earlier else f"{message_id}#{fingerprint[:16]}"
+    return message_id, key, None
+
+
+def _duplicate(row: InboundMessage) -> IngestResult:
+    return IngestResult(
+        DUPLICATE,
+        row,
+        row.ticket.display_number if row.ticket_id and row.ticket else None,
+        f"Message-ID {row.message_id}",
+    )
+
+
+def email_ingest(
+    *,
+    mailbox: Mailbox,
+    raw: bytes,
+    source: str = InboundSource.PIPE,
+    imap_uid: int | None = None,
+    uidvalidity: int | None = None,
+) -> IngestResult:
+    """Ingest one raw message into `mailbox`; never lose it, never take it twice.
+
+    Database outages propagate (the caller leaves the message on the server and tries
+    again); anything else that goes wrong while handling it quarantines the message.
+    """
+    parsed = parse_message(raw)
+    fingerprint = content_fingerprint(parsed, raw)
+    message_id, key, earlier = _identity(mailbox, parsed, fingerprint)
+    if earlier is not None:
+        return _duplicate(earlier)
+    received_at = clock.now()
+    row = InboundMessage(
+        mailbox=mailbox,
+        message_id=message_id[:255],
+        message_id_synthesised=parsed.message_id_synthesised,
+        dedupe_key=key[:300],
+        content_sha256=fingerprint,
+        raw_sha256=parsed.raw_sha256,
+        size=len(raw),
+        source=source,
+        imap_uid=imap_uid,
+        imap_uidvalidity=uidvalidity,
+        from_address=(parsed.from_address or "")[:254],
+        from_name=(parsed.from_name or "")[:200],
+        subject=parsed.subject[:300],
+        sent_at=parsed.date,
+        received_at=received_at,
+        defects="\n".join(parsed.defects),
+    )
+    # The file goes first: files are not transactional, and the row must be able to
+    # point at it whether the handling commits or the message ends up in quarantine.
+    row.raw.name = default_storage.save(inbound_raw_path(row, "raw.eml"), ContentFile(raw))
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+            handled = handle_message(inbound=row, parsed=parsed, raw=raw, mailbox=mailbox)
+            record_outcome(row, handled)
+    except (OperationalError, InterfaceError):
+        default_storage.delete(row.raw.name)
+        raise
+    except IntegrityError:
+        _, _, earlier = _identity(mailbox, parsed, fingerprint)
+        if earlier is not None:  # ingested by someone else a moment ago
+            default_storage.delete(row.raw.name)
+            return _duplicate(earlier)
+        return _quarantine(row, traceback.format_exc())
+    except Exception:
+        return _quarantine(row, traceback.format_exc())
+    return _result(row, handled)
+
+
+@dataclass(frozen=True)
+class RawMail:
+    """The bytes of one message and where they came from."""
+
+    raw: bytes
+    source: str = InboundSource.PIPE
+    imap_uid: int | None = None
+    uidvalidity: int | None = None
+
+
+def email_ingest_many(*, mailbox: Mailbox, messages: Sequence[RawMail]) -> list[IngestResult]:
+    """Ingest a batch in one transaction, each message in a savepoint of its own.
+
+    One commit for the batch instead of one per message; a message that fails is still
+    quarantined alone (its savepoint is rolled back) and the others go on. The caller
+    flags the batch on the server only after this returns, i.e. after the commit.
+    """
+    with transaction.atomic():
+        return [
+            email_ingest(
+                mailbox=mailbox,
+                raw=message.raw,
+                source=message.source,
+                imap_uid=message.imap_uid,
+                uidvalidity=message.uidvalidity,
+            )
+            for message in messages
+        ]
+
+
+def record_outcome(row: InboundMessage, handled: Handled) -> None:
+    """Write what handling did onto the message row (same transaction as the ticket)."""
+    row.status = handled.status
+    row.outcome = handled.outcome
+    row.reason = handled.reason[:300]
+    row.ticket = handled.ticket
+    row.comment = handled.comment
+    row.contact = handled.contact
+    row.quote_start = handled.quote_start
+    row.notes = "\n".join(handled.notes)
+    row.error = ""
+    row.processed_at = clock.now()
+    row.save(
+        update_fields=[
+            "status",
+            "outcome",
+            "reason",
+            "ticket",
+            "comment",
+            "contact",
+            "quote_start",
+            "notes",
+            "error",
+            "processed_at",
+        ]
+    )
+
+
+def _result(row: InboundMessage, handled: Handled) -> IngestResult:
+    number = handled.ticket.display_number if handled.ticket is not None else None
+    outcome = handled.outcome or IGNORED
+    return IngestResult(outcome, row, number, handled.reason)
+
+
+def _quarantine(row: InboundMessage, error: str) -> IngestResult:
+    logger.error("e-mail %s quarantined: %s", row.message_id, error)
+    summary = _summary(error)
+    with transaction.atomic():
+        row.pk = None
+        row._state.adding = True
+        row.ticket = row.comment = row.contact = None
+        row.status = InboundStatus.QUARANTINED
+        row.outcome = InboundOutcome.NONE
+        row.error = error[-10000:]
+        row.reason = summary[:300]
+        row.save(force_insert=True)
+    return IngestResult(QUARANTINED, row, None, summary)
+
+
+def _summary(error: str) -> str:
+    lines = [line for line in error.strip().splitlines() if line.strip()]
+    return lines[-1].strip() if lines else "неизвестная ошибка"
+
+
+def email_inbound_retry(*, inbound: InboundMessage) -> IngestResult:
+    """Handle a quarantined message again; on success it leaves quarantine."""
+    with inbound.raw.open("rb") as handle:
+        raw = handle.read()
+    parsed = parse_message(raw)
+    try:
+        with transaction.atomic():
+            row = (
+                InboundMessage.objects.select_for_update(of=("self",))
+                .select_related("mailbox", "mailbox__client", "mailbox__default_service")
+                .get(pk=inbound.pk)
+            )
+            if row.status != InboundStatus.QUARANTINED:
+                return IngestResult(DUPLICATE, row, None, "письмо уже не в карантине")
+            handled = handle_message(inbound=row, parsed=parsed, raw=raw, mailbox=row.mailbox)
+            row.attempts += 1
+            row.save(update_fields=["attempts"])
+            record_outcome(row, handled)
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception:  # keep it quarantined, record why
+        error = traceback.format_exc()
+        InboundMessage.objects.filter(pk=inbound.pk).update(
+            error=error[-10000:], reason=_summary(error)[:300], attempts=inbound.attempts + 1
+        )
+        inbound.refresh_from_db()
+        return IngestResult(QUARANTINED, inbound, None, _summary(error))
+    return _result(row, handled)

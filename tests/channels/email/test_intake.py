@@ -1,0 +1,268 @@
+"""Intake from files and pipes: every message becomes a ticket or comment exactly once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from servicedesk.accounts.models import ContactEmail, ContactKind
+from servicedesk.channels.email import handling
+from servicedesk.channels.email.intake import email_inbound_retry, email_ingest
+from servicedesk.channels.email.models import InboundMessage, InboundStatus
+from servicedesk.tickets.models import Attachment, Ticket
+
+from .messages import mail
+
+CORPUS = Path(__file__).parent / "corpus"
+pytestmark = pytest.mark.django_db
+
+
+def corpus(name: str) -> bytes:
+    return (CORPUS / name).read_bytes()
+
+
+def test_new_message_opens_a_ticket_for_a_new_guest_of_the_mailbox_client(mailbox: Any) -> None:
+    result = email_ingest(mailbox=mailbox, raw=mail())
+
+    ticket = Ticket.objects.get()
+    assert result.outcome == "created"
+    assert result.ticket_number == ticket.display_number
+    assert result.describe() == f"{ticket.display_number}: создано обращение"
+    assert ticket.subject == "Касса не печатает чек"
+    assert ticket.channel == "email"
+    assert ticket.client == mailbox.client
+    assert ticket.description.startswith("Здравствуйте!\n\nНа кассе 2")
+    requester = ticket.requester
+    assert requester is not None
+    assert requester.kind == ContactKind.GUEST
+    assert requester.full_name == "Иван Петров"
+    assert requester.client == mailbox.client
+    assert list(requester.emails.values_list("address", flat=True)) == ["ivan@shop-ural.ru"]
+    assert ticket.events.first().actor_label == "Почта: support@plastek.ru"
+
+
+def test_known_sender_is_matched_whatever_the_case_of_the_address(mailbox: Any) -> None:
+    email_ingest(mailbox=mailbox, raw=mail(sender="ivan@shop-ural.ru"))
+    email_ingest(mailbox=mailbox, raw=mail(sender="Ivan <IVAN@Shop-Ural.RU>", subject="Ещё"))
+
+    assert ContactEmail.objects.count() == 1
+    assert Ticket.objects.filter(requester__emails__address="ivan@shop-ural.ru").count() == 2
+
+
+def test_raw_message_is_kept_privately_and_with_the_ticket_as_an_internal_file(
+    mailbox: Any,
+) -> None:
+    raw = mail()
+    result = email_ingest(mailbox=mailbox, raw=raw)
+
+    inbound = result.inbound
+    assert inbound is not None
+    with inbound.raw.open("rb") as handle:
+        assert handle.read() == raw
+    assert inbound.status == InboundStatus.PROCESSED
+    assert inbound.raw_sha256 and inbound.size == len(raw)
+    original = Attachment.objects.get(ticket=inbound.ticket, content_type="message/rfc822")
+    assert original.is_public is False
+    assert original.filename.startswith("исходное-письмо-") and original.filename.endswith(".eml")
+    assert original.size == len(raw)
+
+
+def test_the_same_message_read_twice_is_ingested_once(mailbox: Any) -> None:
+    raw = mail(message_id="once@shop-ural.ru")
+    first = email_ingest(mailbox=mailbox, raw=raw)
+    second = email_ingest(mailbox=mailbox, raw=raw)
+
+    assert Ticket.objects.count() == 1
+    assert InboundMessage.objects.count() == 1
+    assert second.outcome == "duplicate"
+    assert second.ticket_number == first.ticket_number
+    assert "уже принято" in second.describe()
+
+
+def test_the_same_message_through_two_aliases_is_still_one_ticket(mailbox: Any) -> None:
+    raw = mail(message_id="alias@shop-ural.ru")
+    email_ingest(mailbox=mailbox, raw=b"Received: from a by mx1\r\n" + raw)
+    again = email_ingest(mailbox=mailbox, raw=b"Received: from b by mx2\r\n" + raw)
+
+    assert again.outcome == "duplicate"
+    assert Ticket.objects.count() == 1
+
+
+def test_two_different_messages_that_reuse_one_message_id_are_both_kept(mailbox: Any) -> None:
+    first = email_ingest(mailbox=mailbox, raw=mail(message_id="1c@kassa", subject="Смена 1"))
+    second = email_ingest(mailbox=mailbox, raw=mail(message_id="1c@kassa", subject="Смена 2"))
+
+    assert (first.outcome, second.outcome) == ("created", "created")
+    assert sorted(Ticket.objects.values_list("subject", flat=True)) == ["Смена 1", "Смена 2"]
+
+
+def test_message_without_message_id_is_deduplicated_by_its_content(mailbox: Any) -> None:
+    raw = mail().replace(b"Message-ID:", b"X-Old-Message-ID:")
+    email_ingest(mailbox=mailbox, raw=raw)
+    again = email_ingest(mailbox=mailbox, raw=b"Received: from relay\r\n" + raw)
+
+    assert again.outcome == "duplicate"
+    assert Ticket.objects.count() == 1
+    assert InboundMessage.objects.get().message_id_synthesised
+
+
+def test_quoted_history_is_stored_in_full_and_its_start_is_marked(mailbox: Any) -> None:
+    result = email_ingest(mailbox=mailbox, raw=corpus("14_outlook_reply_ru.eml"))
+
+    ticket = Ticket.objects.get()
+    inbound = result.inbound
+    assert inbound is not None and inbound.quote_start is not None
+    visible = ticket.description[: inbound.quote_start].rstrip()
+    quoted = ticket.description[inbound.quote_start :]
+    assert visible.endswith("тел. +7 (343) 555-00-11")
+    assert quoted.startswith("От: Служба поддержки Пластек")
+    assert "Ваша заявка SD-000077 принята" in quoted
+
+
+def test_message_without_quote_has_no_quote_mark(mailbox: Any) -> None:
+    result = email_ingest(mailbox=mailbox, raw=mail())
+    assert result.inbound is not None and result.inbound.quote_start is None
+
+
+def test_html_only_mail_becomes_text_without_scripts(mailbox: Any) -> None:
+    email_ingest(mailbox=mailbox, raw=corpus("10_html_only_script_onclick.eml"))
+
+    description = Ticket.objects.get().description
+    assert description
+    assert "<script" not in description and "alert(" not in description
+    assert "onclick" not in description
+
+
+@pytest.mark.parametrize(
+    ("name", "subject"),
+    [
+        ("01_koi8r_body_and_subject.eml", "Не печатает чек на кассе 2"),
+        ("02_cp1251_body_without_charset.eml", "Счёт за ноябрь"),
+        ("03_raw_8bit_cp1251_subject.eml", "Не работает терминал оплаты в зале"),
+    ],
+)
+def test_russian_mail_in_old_charsets_reads_as_russian(
+    mailbox: Any, name: str, subject: str
+) -> None:
+    email_ingest(mailbox=mailbox, raw=corpus(name))
+    assert Ticket.objects.get().subject == subject
+
+
+def test_attachments_keep_their_cyrillic_names_and_are_public(mailbox: Any) -> None:
+    result = email_ingest(mailbox=mailbox, raw=corpus("04_rfc2231_cyrillic_filename.eml"))
+
+    files = Attachment.objects.filter(ticket__number=int(str(result.ticket_number)[3:]))
+    public = sorted(files.filter(is_public=True).values_list("filename", flat=True))
+    assert public == ["Акт сверки.pdf", "Счёт на оплату.xlsx"]
+    assert files.filter(is_public=False).count() == 1  # the raw .eml
+
+
+def test_message_without_subject_takes_its_first_line(mailbox: Any) -> None:
+    email_ingest(mailbox=mailbox, raw=mail(subject="", body="Сломался сканер\n\nПодробности"))
+    assert Ticket.objects.get().subject == "Сломался сканер"
+
+
+def test_message_without_subject_or_text_is_still_a_ticket(mailbox: Any) -> None:
+    email_ingest(mailbox=mailbox, raw=corpus("09_empty_body.eml"))
+    assert Ticket.objects.count() == 1
+
+
+def test_message_without_sender_opens_a_ticket_without_requester_or_answer(
+    mailbox: Any, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        email_ingest(mailbox=mailbox, raw=corpus("08_no_from.eml"))
+
+    ticket = Ticket.objects.get()
+    assert ticket.requester is None
+    assert mailoutbox == []
+
+
+def test_unparseable_bytes_become_a_ticket_holding_the_raw_source(mailbox: Any) -> None:
+    raw = corpus("27_garbage_bytes.eml")
+    result = email_ingest(mailbox=mailbox, raw=raw)
+
+    ticket = Ticket.objects.get()
+    assert result.outcome == "created"
+    assert ticket.subject == "Письмо, которое не удалось прочитать"
+    assert "не удалось разобрать" in ticket.description
+    source = Attachment.objects.get(ticket=ticket)
+    assert source.is_public is False
+    with source.file.open("rb") as handle:
+        assert handle.read() == raw
+
+
+def test_an_empty_message_is_reported_as_a_ticket_not_dropped(mailbox: Any) -> None:
+    email_ingest(mailbox=mailbox, raw=b"")
+
+    ticket = Ticket.objects.get()
+    assert "пустое письмо" in ticket.description
+
+
+def test_every_corpus_message_is_stored_and_none_is_quarantined(mailbox: Any) -> None:
+    paths = sorted(CORPUS.glob("*.eml"))
+    results = [email_ingest(mailbox=mailbox, raw=path.read_bytes()) for path in paths]
+
+    assert [r.outcome for r in results if r.outcome == "quarantined"] == []
+    assert InboundMessage.objects.count() == len(paths)
+    assert not InboundMessage.objects.filter(status=InboundStatus.RECEIVED).exists()
+
+
+def test_a_message_that_breaks_handling_is_quarantined_and_the_next_one_goes_on(
+    mailbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = handling._append_or_create
+
+    def explode_on_poison(message: Any, thread: Any, tag_note: str) -> Any:
+        if message.parsed.subject == "яд":
+            raise RuntimeError("обработчик упал")
+        return real(message, thread, tag_note)
+
+    monkeypatch.setattr(handling, "_append_or_create", explode_on_poison)
+    bad = email_ingest(mailbox=mailbox, raw=mail(subject="яд"))
+    good = email_ingest(mailbox=mailbox, raw=mail(subject="Обычное письмо"))
+
+    assert bad.outcome == "quarantined"
+    assert "обработчик упал" in bad.describe()
+    assert good.outcome == "created"
+    kept = InboundMessage.objects.get(status=InboundStatus.QUARANTINED)
+    assert "RuntimeError: обработчик упал" in kept.error
+    assert kept.ticket is None
+    assert Ticket.objects.get().subject == "Обычное письмо"
+    # read again it is not ingested twice either
+    assert email_ingest(
+        mailbox=mailbox, raw=mail(subject="яд", message_id=kept.message_id)
+    ).outcome in {
+        "duplicate",
+        "quarantined",
+    }
+
+    monkeypatch.setattr(handling, "_append_or_create", real)
+    retried = email_inbound_retry(inbound=kept)
+    kept.refresh_from_db()
+    assert retried.outcome == "created"
+    assert kept.status == InboundStatus.PROCESSED
+    assert kept.attempts == 2
+    assert kept.error == ""
+    assert sorted(Ticket.objects.values_list("subject", flat=True)) == ["Обычное письмо", "яд"]
+
+
+def test_a_failed_retry_keeps_the_message_in_quarantine_with_the_new_error(
+    mailbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def always_fail(message: Any, thread: Any, tag_note: str) -> Any:
+        raise ValueError("всё ещё сломано")
+
+    monkeypatch.setattr(handling, "_append_or_create", always_fail)
+    email_ingest(mailbox=mailbox, raw=mail())
+    kept = InboundMessage.objects.get()
+    result = email_inbound_retry(inbound=kept)
+
+    kept.refresh_from_db()
+    assert result.outcome == "quarantined"
+    assert kept.status == InboundStatus.QUARANTINED
+    assert kept.attempts == 2
+    assert "ValueError: всё ещё сломано" in kept.error
+    assert not Ticket.objects.exists()
