@@ -9,7 +9,13 @@ from servicedesk.calendars.models import Calendar
 from servicedesk.calendars.selectors import business_calendar
 from servicedesk.catalog.models import SlaLevel
 from servicedesk.catalog.selectors import default_sla_level
-from servicedesk.sla.domain.clock import ClockEntry, ClockState, EntryKind, figures
+from servicedesk.sla.domain.clock import (
+    ClockEntry,
+    ClockState,
+    EntryKind,
+    figures,
+    threshold_instant,
+)
 from servicedesk.sla.domain.policy import (
     LevelTargets,
     Target,
@@ -93,7 +99,23 @@ def refresh_clock(
     entries: list[ClockEntry] | None = None,
     fired: set[int] | None = None,
 ) -> SlaClock:
-    """Recompute the clock's derived row (due, warning, breach, next escalation) from its record."""
+    """Recompute the clock's derived row (due, warning, breach, next escalation) and save it."""
+    _derive(clock, now, entries=entries, fired=fired)
+    if clock.pk is None:
+        clock.save()
+    else:
+        clock.save(update_fields=_DERIVED_FIELDS)
+    return clock
+
+
+def _derive(
+    clock: SlaClock,
+    now: datetime,
+    *,
+    entries: list[ClockEntry] | None,
+    fired: set[int] | None,
+) -> None:
+    """Set the clock's derived columns from its record (nothing is saved)."""
     if entries is None:
         entries = clock_entries(clock)
     result = figures(entries, business_calendar, now)
@@ -104,18 +126,11 @@ def refresh_clock(
     clock.due_at = result.due_at
     clock.breached_at = result.breached_at
     clock.stopped_at = result.stopped_at
-    from servicedesk.sla.domain.clock import threshold_instant
-
     running = result.state == ClockState.RUNNING
     clock.warn_at = (
         threshold_instant(entries, warn_percent(), business_calendar, now) if running else None
     )
     clock.next_escalation_at = _next_escalation(clock, entries, now, fired) if running else None
-    if clock.pk is None:
-        clock.save()
-    else:
-        clock.save(update_fields=_DERIVED_FIELDS)
-    return clock
 
 
 _DERIVED_FIELDS = [
@@ -140,8 +155,6 @@ def _next_escalation(
     The breach itself (100 %) is always scheduled, so the stored breach instant is set by
     the sweep even when no one is to be told.
     """
-    from servicedesk.sla.domain.clock import threshold_instant
-
     if fired is None:
         fired = set(clock.fired.values_list("percent", flat=True)) if clock.pk else set()
     wanted = {*ladder_percents(clock.ticket), 100}
@@ -152,13 +165,19 @@ def _next_escalation(
 
 
 def sla_start_clocks(*, ticket: Ticket, at: datetime, actor: User | None, label: str) -> None:
-    """Start the clocks of a new ticket from its SLA level (or the default level)."""
+    """Start the clocks of a new ticket from its SLA level (or the default level).
+
+    Two inserts for all clocks: their derived rows are computed before saving, since a
+    new record holds only its start.
+    """
     level = _ticket_level(ticket)
     if level is None:
         return  # no catalogue loaded: nothing to measure against
     config = sla_settings()
+    clocks: list[SlaClock] = []
+    entries: list[SlaClockEntry] = []
     for target, (seconds, calendar) in _plans(ticket, level, config).items():
-        clock = SlaClock.objects.create(
+        clock = SlaClock(
             ticket=ticket,
             target=target.value,
             calendar=calendar,
@@ -166,17 +185,24 @@ def sla_start_clocks(*, ticket: Ticket, at: datetime, actor: User | None, label:
             target_seconds=seconds,
             elapsed_at=at,
         )
-        _append(
-            clock,
-            EntryKind.STARTED,
-            at,
-            actor=actor,
-            actor_label=label,
-            reason=f"уровень {level.code}",
-            target_seconds=seconds,
-            calendar_code=calendar.code,
+        started = ClockEntry(EntryKind.STARTED, at, target_seconds=seconds, calendar=calendar.code)
+        _derive(clock, at, entries=[started], fired=set())
+        clocks.append(clock)
+        entries.append(
+            SlaClockEntry(
+                kind=EntryKind.STARTED.value,
+                at=at,
+                target_seconds=seconds,
+                calendar_code=calendar.code,
+                reason=f"уровень {level.code}",
+                actor=actor,
+                actor_label=label,
+            )
         )
-        refresh_clock(clock, at)
+    SlaClock.objects.bulk_create(clocks)
+    for clock, entry in zip(clocks, entries, strict=True):
+        entry.clock = clock
+    SlaClockEntry.objects.bulk_create(entries)
 
 
 class _ClockChanges:
