@@ -31,6 +31,17 @@ LIST_RELATED = ("outlet", "requester", "assignee")
 LIST_PREFETCHED = ("client", "service", "sla_level", "status")
 
 
+def one_with_related(queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Return `queryset` for fetching ONE ticket with everything joined in a single query.
+
+    For one row by its unique number, one joined query beats five small ones (the
+    join-order planning that hurts a sorted page costs ~2 ms here).
+    """
+    return queryset.select_related(
+        *LIST_RELATED, *LIST_PREFETCHED, "requester_user", "client__contract"
+    )
+
+
 def with_related(queryset: QuerySet[Ticket], *extra: str) -> QuerySet[Ticket]:
     """Return `queryset` loading everything a ticket row or page shows."""
     return queryset.select_related(*LIST_RELATED, *extra).prefetch_related(*LIST_PREFETCHED)
@@ -49,7 +60,7 @@ def visible_tickets(actor: User) -> QuerySet[Ticket]:
 
 def access_ticket(actor: User, number: str | int, *, for_update: bool = False) -> Ticket:
     """Return one ticket the actor may see, or NotFound (never Forbidden: no existence leak)."""
-    queryset = with_related(visible_tickets(actor), "requester_user")
+    queryset = one_with_related(visible_tickets(actor))
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
     ticket = queryset.filter(number=parse_ticket_number(number)).first()
@@ -60,7 +71,7 @@ def access_ticket(actor: User, number: str | int, *, for_update: bool = False) -
 
 def system_ticket(number: str | int, *, for_update: bool = False) -> Ticket:
     """Return a ticket for an internal process (mail intake, SLA sweep), no visibility rules."""
-    queryset = with_related(Ticket.objects.all(), "requester_user")
+    queryset = one_with_related(Ticket.objects.all())
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
     ticket = queryset.filter(number=parse_ticket_number(number)).first()

@@ -58,6 +58,7 @@ from servicedesk.core.options import desk_options
 from servicedesk.tickets.domain.statuses import StatusCategory
 from servicedesk.tickets.models import Channel, Comment, Ticket
 from servicedesk.tickets.services import NewTicket, ticket_attach, ticket_comment, ticket_create
+from servicedesk.tickets.services.comments import NewFile, check_file, ticket_attach_many
 from servicedesk.tickets.services.rules import SUBJECT_MAX, TEXT_MAX
 
 TRUNCATED: Final = "\n\n[…текст письма обрезан; полностью — в исходном письме во вложениях]"
@@ -274,6 +275,7 @@ def _store_files(
     label = message.mailbox.label
     limit = desk_options().attachment_max_bytes
     refused: list[str] = []
+    files: list[tuple[NewFile, str]] = []
     for attachment in message.parsed.attachments:
         if attachment.size > limit:
             refused.append(f"«{attachment.filename}» ({_megabytes(attachment.size)} МБ)")
@@ -281,36 +283,34 @@ def _store_files(
         if attachment.size == 0:
             handled.notes.append(f"пустое вложение «{attachment.filename}» пропущено")
             continue
+        file = NewFile(
+            io.BytesIO(attachment.payload),
+            attachment.filename,
+            attachment.content_type,
+            attachment.size,
+            is_public=True,
+        )
         try:
-            ticket_attach(
-                actor=None,
-                number=ticket.number,
-                content=io.BytesIO(attachment.payload),
-                filename=attachment.filename,
-                content_type=attachment.content_type,
-                size=attachment.size,
-                is_public=True,
-                comment=handled.comment,
-                system_label=label,
-            )
+            files.append((file, check_file(None, file)))
         except DomainError as error:
             handled.notes.append(f"вложение «{attachment.filename}» не сохранено: {error.message}")
     raw = message.raw
     if 0 < len(raw) <= limit:
         received = timezone.localtime(message.inbound.received_at)
-        ticket_attach(
-            actor=None,
-            number=ticket.number,
-            content=io.BytesIO(raw),
-            filename=f"исходное-письмо-{received:%Y%m%d-%H%M%S}.eml",
-            content_type="message/rfc822",
-            size=len(raw),
+        original = NewFile(
+            io.BytesIO(raw),
+            f"исходное-письмо-{received:%Y%m%d-%H%M%S}.eml",
+            "message/rfc822",
+            len(raw),
             is_public=False,
-            comment=handled.comment,
-            system_label=label,
         )
+        files.append((original, check_file(None, original)))
     elif raw:
         handled.notes.append("исходное письмо больше лимита вложений: хранится только в журнале")
+    # One change for every file of the message: one lock, one version, one SLA follow-up.
+    ticket_attach_many(
+        actor=None, number=ticket.number, files=files, comment=handled.comment, system_label=label
+    )
     if refused:
         _refuse_attachments(message, ticket, refused, context)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import IO
 
 from django.core.files.base import File
@@ -112,6 +113,86 @@ def _validated_upload(filename: str, size: int) -> str:
     return name
 
 
+@dataclass(frozen=True)
+class NewFile:
+    """A file to attach: its bytes, the name and type it came with, who may see it."""
+
+    content: IO[bytes]
+    filename: str
+    content_type: str
+    size: int
+    is_public: bool = True
+
+
+def check_file(actor: User | None, file: NewFile) -> str:
+    """Validate a file before any write; return the name it will be stored under."""
+    name = _validated_upload(file.filename, file.size)
+    check_upload(filename=name, head=file.content.read(8))
+    file.content.seek(0)
+    if actor is not None and actor.client_id is not None and not file.is_public:
+        raise Forbidden("Пользователь клиента не может прикладывать внутренние файлы")
+    return name
+
+
+def apply_attachment(
+    change: TicketChange, file: NewFile, name: str, comment: Comment | None
+) -> Attachment:
+    """Store a checked file with the ticket of an open change and record it."""
+    content = file.content
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: content.read(1024 * 1024), b""):
+        digest.update(chunk)
+    content.seek(0)
+    attachment = Attachment(
+        ticket=change.ticket,
+        comment=comment,
+        filename=name,
+        content_type=(file.content_type or "application/octet-stream")[:150],
+        size=file.size,
+        sha256=digest.hexdigest(),
+        is_public=file.is_public,
+        uploaded_by=change.actor,
+        created_at=change.at,
+    )
+    attachment.file.save(name, File(content), save=False)
+    try:
+        attachment.save()
+    except Exception:
+        # The file reached the disk but its row did not: do not leave an orphan behind.
+        attachment.file.delete(save=False)
+        raise
+    change.record(
+        TicketEventType.ATTACHMENT_ADDED,
+        {
+            "filename": name,
+            "size": file.size,
+            "content_type": attachment.content_type,
+            "public": file.is_public,
+        },
+    )
+    return attachment
+
+
+@transaction.atomic
+def ticket_attach_many(
+    *,
+    actor: User | None,
+    number: str | int,
+    files: list[tuple[NewFile, str]],
+    comment: Comment | None = None,
+    system_label: str = "Система",
+) -> list[Attachment]:
+    """Store several checked files (see `check_file`) in one change: one version, one lock."""
+    if not files:
+        return []
+    change = begin_change(
+        actor=actor, number=number, expected_version=None, system_label=system_label
+    )
+    stored = [apply_attachment(change, file, name, comment) for file, name in files]
+    finish_change(change)
+    return stored
+
+
 @transaction.atomic
 def ticket_attach(
     *,
@@ -126,44 +207,12 @@ def ticket_attach(
     system_label: str = "Система",
 ) -> Attachment:
     """Store a file with the ticket (outside the web root) and record it in the history."""
-    name = _validated_upload(filename, size)
-    check_upload(filename=name, head=content.read(8))
-    content.seek(0)
-    if actor is not None and actor.client_id is not None and not is_public:
-        raise Forbidden("Пользователь клиента не может прикладывать внутренние файлы")
-    change = begin_change(
-        actor=actor, number=number, expected_version=None, system_label=system_label
-    )
-    digest = hashlib.sha256()
-    for chunk in iter(lambda: content.read(1024 * 1024), b""):
-        digest.update(chunk)
-    content.seek(0)
-    attachment = Attachment(
-        ticket=change.ticket,
+    file = NewFile(content, filename, content_type, size, is_public)
+    name = check_file(actor, file)
+    return ticket_attach_many(
+        actor=actor,
+        number=number,
+        files=[(file, name)],
         comment=comment,
-        filename=name,
-        content_type=(content_type or "application/octet-stream")[:150],
-        size=size,
-        sha256=digest.hexdigest(),
-        is_public=is_public,
-        uploaded_by=actor,
-        created_at=change.at,
-    )
-    attachment.file.save(name, File(content), save=False)
-    try:
-        attachment.save()
-    except Exception:
-        # The file reached the disk but its row did not: do not leave an orphan behind.
-        attachment.file.delete(save=False)
-        raise
-    change.record(
-        TicketEventType.ATTACHMENT_ADDED,
-        {
-            "filename": name,
-            "size": size,
-            "content_type": attachment.content_type,
-            "public": is_public,
-        },
-    )
-    finish_change(change)
-    return attachment
+        system_label=system_label,
+    )[0]
