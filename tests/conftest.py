@@ -47,10 +47,13 @@ def _fresh_options(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
         return
     from servicedesk.core.options import desk_options
+    from servicedesk.routing.selectors import forget_cached_rules
 
     desk_options.cache_clear()
+    forget_cached_rules()
     yield
     desk_options.cache_clear()
+    forget_cached_rules()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

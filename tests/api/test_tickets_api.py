@@ -101,6 +101,7 @@ def test_transition_comment_and_events_flow(world, api_as) -> None:
     types = [e["type"] for e in api.get(f"/tickets/{number}/events").json()]
     assert types == [
         "created",
+        "routed",
         "assigned",
         "status_changed",
         "first_reaction",

@@ -41,8 +41,8 @@ def test_created_ticket_gets_number_service_level_line_and_a_created_event(world
     assert ticket.line == "L2"
     assert ticket.status.code == "new"
     assert ticket.status_category == "new"
-    assert event_types(ticket) == ["created"]
-    created = ticket.events.get()
+    assert event_types(ticket) == ["created", "routed"]
+    created = ticket.events.get(type="created")
     assert created.actor == world["agent"]
     assert created.data["service"] == "incident"
 
@@ -89,7 +89,13 @@ def test_take_assigns_moves_into_work_and_stops_reaction(world) -> None:
     assert taken.assignee == world["agent"]
     assert taken.status_category == "open"
     assert taken.first_reaction_at == at
-    assert event_types(taken) == ["created", "assigned", "status_changed", "first_reaction"]
+    assert event_types(taken) == [
+        "created",
+        "routed",
+        "assigned",
+        "status_changed",
+        "first_reaction",
+    ]
 
 
 def test_first_public_staff_reply_is_the_reaction_but_an_internal_note_is_not(world) -> None:
@@ -227,7 +233,7 @@ def test_client_user_cannot_write_internal_notes_or_reassign(world) -> None:
 
 
 def test_history_events_cannot_be_changed_or_deleted(world) -> None:
-    event = new(world).events.get()
+    event = new(world).events.get(type="created")
     event.data = {"forged": True}
     with pytest.raises(ImmutableEventError):
         event.save()

@@ -16,6 +16,7 @@ from servicedesk.knowledge.api import router as knowledge_router
 from servicedesk.privacy.api import router as privacy_router
 from servicedesk.problems.api import router as problems_router
 from servicedesk.reports.api import router as reports_router
+from servicedesk.routing.api import router as routing_router
 from servicedesk.security import api as security_api
 from servicedesk.sla.api import router as sla_router
 from servicedesk.telephony.api import router as telephony_router
@@ -49,4 +50,5 @@ api.add_router("", reports_router)
 api.add_router("", security_api.router)
 api.add_router("", privacy_router)
 api.add_router("", email_router)
+api.add_router("", routing_router)
 security_api.install(api)

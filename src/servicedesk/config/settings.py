@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "servicedesk.catalog",
     "servicedesk.tickets",
     "servicedesk.sla",
+    "servicedesk.routing",
     "servicedesk.knowledge",
     "servicedesk.web",
     "servicedesk.portal",
@@ -267,3 +268,8 @@ PERSONAL_DATA_RETENTION_MONTHS = ENV.retention_months
 # Operations: /metrics answers only with `Authorization: Bearer <METRICS_TOKEN>` when set.
 METRICS_TOKEN = ENV.metrics_token
 WORKER_HEARTBEAT_MAX_AGE = timedelta(minutes=3)
+
+# --- Routing -----------------------------------------------------------------------
+# Routing places every new ticket in its role's queue; with automatic assignment it also
+# gives it to the least-loaded person on shift (SPEC §8).
+ROUTING_AUTO_ASSIGN = True

@@ -13,3 +13,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; te
 # Rate-limit counters and lock-outs must not leak between tests or parallel workers: a
 # per-process memory cache even when REDIS_URL is set (tests that need Redis say so).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Who is on shift depends on the wall clock; tests of other capabilities must not change
+# with the hour they run at. The routing tests switch assignment on with a frozen clock.
+ROUTING_AUTO_ASSIGN = False

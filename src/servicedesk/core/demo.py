@@ -211,6 +211,9 @@ def load_demo(ticket_count: int = 200, seed: int = 2026) -> list[DemoLogin]:
     rng = random.Random(seed)  # noqa: S311  (repeatable demo data, not security)
     staff = [_staff(*row) for row in STAFF]
     worlds = [_client(row, rng) for row in CLIENTS]
+    from servicedesk.routing.demo import load_demo_schedules
+
+    load_demo_schedules()
     if not Ticket.objects.exists():
         _tickets(ticket_count, rng, staff, worlds)
         from servicedesk.sla.escalation import sla_sweep

@@ -11,6 +11,7 @@ from servicedesk.catalog.services import catalog_load_plastek
 from servicedesk.channels.email.defaults import load_default_templates
 from servicedesk.knowledge.seed import kb_load_plastek
 from servicedesk.privacy.setup import grant_privacy_permissions
+from servicedesk.routing.setup import routing_load_defaults
 from servicedesk.sla.setup import sla_load_defaults
 from servicedesk.tickets.defaults import load_default_statuses
 
@@ -23,6 +24,7 @@ STEPS: list[Step] = [
     ("каталог и уровни SLA", catalog_load_plastek),
     ("статусы", load_default_statuses),
     ("календари и SLA", sla_load_defaults),
+    ("правила маршрутизации", routing_load_defaults),
     ("база знаний и шаблоны ответов", kb_load_plastek),
     ("права журналов безопасности и ПДн", grant_privacy_permissions),
     ("шаблоны писем", load_default_templates),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,6 +12,7 @@ from django.utils import timezone
 from servicedesk.accounts.models import User
 from servicedesk.calendars.selectors import business_calendar
 from servicedesk.core import clock as wall_clock
+from servicedesk.routing.selectors import people_on_shift
 from servicedesk.sla.domain.clock import threshold_instant
 from servicedesk.sla.domain.policy import Target
 from servicedesk.sla.models import (
@@ -126,13 +126,9 @@ def _role_members(role: str) -> list[User]:
 
 
 def _on_duty(members: list[User], now: datetime) -> list[User]:
-    """Return the members on shift now (all of them when no schedules exist)."""
-    try:
-        schedules = importlib.import_module("servicedesk.routing.schedules")
-    except ImportError:
-        return members  # work schedules are not configured on this desk
-    on = [user for user in members if schedules.on_shift(user, now)]
-    return on or members
+    """Return the members on shift now (all of them when nobody is, so someone hears)."""
+    working = people_on_shift(members, now)
+    return [user for user in members if user.pk in working] or members
 
 
 def recipients(

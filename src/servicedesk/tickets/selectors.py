@@ -18,6 +18,7 @@ from servicedesk.accounts.roles import Role
 from servicedesk.catalog.models import Service, SlaLevel
 from servicedesk.core.errors import Forbidden, NotFound
 from servicedesk.sla import selectors as sla
+from servicedesk.tickets.domain.events import TicketEventType
 from servicedesk.tickets.domain.statuses import ACTIVE_CATEGORIES, StatusCategory
 from servicedesk.tickets.domain.timeline import EventLine, Names, describe_event, usernames_in
 from servicedesk.tickets.models import Attachment, Comment, Ticket, TicketEvent, TicketStatus
@@ -100,8 +101,18 @@ def visible_comments(actor: User, ticket: Ticket) -> QuerySet[Comment]:
 def visible_events(actor: User, ticket: Ticket) -> QuerySet[TicketEvent]:
     events = ticket.events.select_related("comment")
     if actor.client_id is not None:
-        events = events.filter(Q(comment__isnull=True) | Q(comment__is_public=True))
+        events = events.filter(Q(comment__isnull=True) | Q(comment__is_public=True)).exclude(
+            type__in=STAFF_ONLY_EVENTS
+        )
     return events
+
+
+# How the desk routed and classified a request is internal: rule names, people's loads.
+STAFF_ONLY_EVENTS = (
+    TicketEventType.ROUTED.value,
+    TicketEventType.SERVICE_SUGGESTED.value,
+    TicketEventType.SERVICE_CLASSIFIED.value,
+)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,10 @@ class TicketEventType(StrEnum):
     ANONYMISED = "anonymised"
     # e-mail (servicedesk.channels)
     EMAIL_FAILED = "email_failed"
+    # routing and classification (servicedesk.routing, servicedesk.classification)
+    ROUTED = "routed"
+    SERVICE_SUGGESTED = "service_suggested"
+    SERVICE_CLASSIFIED = "service_classified"
 
     @property
     def label(self) -> str:
@@ -77,4 +81,7 @@ EVENT_LABELS = {
     TicketEventType.ESTIMATE_DECIDED: "Решение клиента по оценке",
     TicketEventType.ANONYMISED: "Персональные данные обезличены",
     TicketEventType.EMAIL_FAILED: "Письмо не отправлено",
+    TicketEventType.ROUTED: "Маршрутизация",
+    TicketEventType.SERVICE_SUGGESTED: "Классификатор предложил услуги",
+    TicketEventType.SERVICE_CLASSIFIED: "Услуга определена классификатором",
 }

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from servicedesk.routing.timeline import ROUTING_DESCRIBERS
 from servicedesk.tickets.domain.events import EVENT_LABELS, TicketEventType
 from servicedesk.tickets.domain.statuses import StatusCategory
 from servicedesk.worklogs.timeline import WORK_DESCRIBERS
@@ -210,4 +211,5 @@ _DESCRIBERS = {
     TicketEventType.ESCALATED: _escalated,
     TicketEventType.MERGED: _merged,
     **WORK_DESCRIBERS,  # work time and estimates (servicedesk.worklogs)
+    **ROUTING_DESCRIBERS,  # why a ticket went where it went (servicedesk.routing)
 }

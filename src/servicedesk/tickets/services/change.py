@@ -94,6 +94,7 @@ def finish_change(change: TicketChange) -> Ticket:
     if not change.fields and not change.events:
         return change.ticket
     ticket = change.ticket
+    effects.before_change_saved(change)
     ticket.version += 1
     ticket.updated_at = change.at
     ticket.save(update_fields=[*sorted(change.fields), "version", "updated_at"])

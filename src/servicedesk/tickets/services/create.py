@@ -93,6 +93,9 @@ def ticket_create(
     ticket.service = service
     ticket.sla_level = effective_sla_level(service) if service else None
     rules.apply_line(change, data.line or rules.default_line(client, service))
+    effects.before_create(
+        change, line_given=bool(data.line), assign=not (data.assignee or data.role_queue)
+    )
     ticket.save(force_insert=True)
     created = change.record(
         TicketEventType.CREATED,
@@ -104,7 +107,7 @@ def ticket_create(
             "sla_level": ticket.sla_level.code if ticket.sla_level else None,
             "line": ticket.line,
             "status": status.code,
-            "assignee": assignee.username if assignee else None,
+            "assignee": ticket.assignee.username if ticket.assignee else None,
         },
     )
     change.events.remove(created)

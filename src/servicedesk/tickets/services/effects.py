@@ -10,6 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from servicedesk.channels.email.hooks import email_after_change, email_after_create
+from servicedesk.routing.services import (
+    routing_after_change,
+    routing_after_create,
+    routing_before_save,
+    routing_on_create,
+)
 from servicedesk.sla.services import sla_follow_change, sla_start_clocks
 from servicedesk.tickets.domain.events import TicketEventType
 
@@ -17,8 +23,19 @@ if TYPE_CHECKING:
     from servicedesk.tickets.services.change import TicketChange
 
 
+def before_create(change: TicketChange, *, line_given: bool, assign: bool) -> None:
+    """Complete a new ticket before its first save: the routing rules and assignment."""
+    routing_on_create(change, line_given=line_given, assign=assign)
+
+
+def before_change_saved(change: TicketChange) -> None:
+    """Complete a change before it is saved: re-route a ticket that just got its service."""
+    routing_before_save(change)
+
+
 def after_create(change: TicketChange) -> None:
     """React to a new ticket (its CREATED event is already saved)."""
+    routing_after_create(change)
     sla_start_clocks(ticket=change.ticket, at=change.at, actor=change.actor, label=change.label)
     email_after_create(change)
 
@@ -41,4 +58,5 @@ def after_change(change: TicketChange) -> None:
     from servicedesk.problems.services.effects import on_ticket_change
 
     on_ticket_change(change)  # mass-incident cascade, reopened children, development hand-offs
+    routing_after_change(change)
     email_after_change(change)

@@ -1,0 +1,1 @@
+"""Routing rules, work shifts and least-loaded assignment as plain Python (no Django)."""
