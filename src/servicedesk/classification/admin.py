@@ -2,17 +2,38 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from servicedesk.accounts.models import User
+from servicedesk.accounts.roles import Capability
 from servicedesk.classification.models import ClassifierModel, ClassifierSettings, ServiceLabel
 from servicedesk.classification.services import classification_activate, classification_reset_cache
 from servicedesk.core.errors import DomainError
 
 
+def _may(request: HttpRequest, capability: Capability) -> bool:
+    user = request.user
+    return isinstance(user, User) and user.is_support_staff and user.can(capability)
+
+
+class _RoleAdmin(admin.ModelAdmin):
+    """Rights from the roles (SPEC §3), not from per-model permissions: every staff member
+    sees how the classifier is set up and what it learnt; configuring it is the head's."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _may(request, Capability.WORK_TICKETS) or super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return _may(request, Capability.WORK_TICKETS) or super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return _may(request, Capability.CONFIGURE) or super().has_change_permission(request, obj)
+
+
 @admin.register(ClassifierSettings)
-class ClassifierSettingsAdmin(admin.ModelAdmin):
+class ClassifierSettingsAdmin(_RoleAdmin):
     list_display = ("__str__", "enabled", "auto_apply_threshold", "retrain_weekday")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return not ClassifierSettings.objects.exists()
+        return _may(request, Capability.CONFIGURE) and not ClassifierSettings.objects.exists()
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
@@ -24,7 +45,7 @@ class ClassifierSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClassifierModel)
-class ClassifierModelAdmin(admin.ModelAdmin):
+class ClassifierModelAdmin(_RoleAdmin):
     list_display = (
         "version",
         "is_active",
@@ -46,7 +67,7 @@ class ClassifierModelAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
-    @admin.action(description="Сделать активной (обслуживает подсказки)")
+    @admin.action(description="Сделать активной (обслуживает подсказки)", permissions=["change"])
     def activate(self, request: HttpRequest, queryset: QuerySet[ClassifierModel]) -> None:
         if queryset.count() != 1:
             messages.error(request, "Выберите ровно одну модель")
@@ -61,7 +82,7 @@ class ClassifierModelAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceLabel)
-class ServiceLabelAdmin(admin.ModelAdmin):
+class ServiceLabelAdmin(_RoleAdmin):
     list_display = (
         "updated_at",
         "ticket",
