@@ -16,6 +16,10 @@ SQLite: a fresh file in a temporary folder. PostgreSQL: its own database
 (BENCH_CLASSIFY_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/sd_bench_classify),
 created if missing; the development and test databases are never touched. Model files go
 to a temporary folder either way. Prints one table.
+
+Then, without a database, times training alone on larger sets (`--train-sizes`): seed
+requests repeated with a fifth of their words dropped at random, standing in for the
+team's history (training reads at most 20,000 finished tickets).
 """
 
 from __future__ import annotations
@@ -119,10 +123,32 @@ def child(backend: str, requests: int) -> dict[str, object]:
     }
 
 
+def training_times(sizes: list[int]) -> list[tuple[int, float]]:
+    """Time `train` on `sizes` synthetic requests each (pure scikit-learn, no database)."""
+    sys.path.insert(0, str(REPO / "src"))
+    from servicedesk.routing.classifier import LabelledText, load_seed_examples, train
+
+    seed = load_seed_examples()
+    rng = random.Random(7)
+
+    def variation(example: LabelledText) -> LabelledText:
+        words = [word for word in example.text.split() if rng.random() > 0.2]
+        return LabelledText(example.subject, " ".join(words), example.service)
+
+    results = []
+    for size in sizes:
+        examples = [variation(seed[index % len(seed)]) for index in range(size)]
+        started = time.perf_counter()
+        train(examples, version=f"bench-{size}")
+        results.append((size, time.perf_counter() - started))
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--backend", choices=["both", "sqlite", "postgres"], default="both")
+    parser.add_argument("--train-sizes", default="5000,20000", help="comma-separated; empty: skip")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -146,6 +172,8 @@ def main() -> None:
                 env=env, check=True, capture_output=True, text=True,
             )  # fmt: skip
             rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    sizes = [int(size) for size in args.train_sizes.split(",") if size.strip()]
+    trainings = training_times(sizes)
     load_after = os.getloadavg()
     print(f"\nService classifier, {args.requests} seed requests per run (classification_suggest)\n")
     print(f"{'database':<11} {'path':<31} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7}")
@@ -163,6 +191,8 @@ def main() -> None:
             f"in {row['train_s']} s; first suggestion of a process (loads the file) "
             f"{row['cold_ms']} ms"
         )
+    for size, seconds in trainings:
+        print(f"training alone on {size} synthetic requests: {seconds:.1f} s")
     print(
         f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} "
         f"({os.cpu_count()} CPUs)"
