@@ -307,3 +307,24 @@ def test_only_the_newest_inactive_model_files_are_kept(
 
     # The oldest one is active: it stays whatever its age.
     assert [(model_dir / m.file_name).exists() for m in models] == [True, False, False, True]
+
+
+def test_first_model_learns_the_labels_already_given(
+    plastek: None, quick_training: None, world: dict[str, Any], make_ticket: Any
+) -> None:
+    ticket = make_ticket(ODD_SUBJECT, ODD_TEXT)
+    services.classification_record_label(
+        ticket_id=ticket.pk,
+        subject=ODD_SUBJECT,
+        text=ODD_TEXT,
+        suggested=None,
+        chosen="mailing",
+        actor=None,
+        source="manual",
+    )
+
+    suggestion = services.classification_suggest(REPORT_SUBJECT, REPORT_TEXT)
+
+    assert suggestion is not None
+    model = ClassifierModel.objects.get(is_active=True)
+    assert (model.label_count, suggestion.model_version) == (1, model.version)
