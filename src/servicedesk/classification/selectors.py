@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Max
+from django.db.models.functions import Substr
 
 from servicedesk.catalog.models import Service
-from servicedesk.classification.domain import clip_for_classification
+from servicedesk.classification.domain import SUBJECT_CHARS, TEXT_CHARS, clip_for_classification
 from servicedesk.classification.models import ClassifierModel, ClassifierSettings, ServiceLabel
 from servicedesk.routing.classifier import LabelledText, load_seed_examples
 
@@ -93,7 +94,12 @@ def training_set(
         Ticket.objects.filter(status_category__in=FINISHED_CATEGORIES, service__isnull=False)
         .exclude(pk__in=ServiceLabel.objects.filter(ticket__isnull=False).values("ticket_id"))
         .order_by("-created_at")
-        .values_list("subject", "description", "service__code")[:ticket_limit]
+        # Clipped in the database: 20,000 full descriptions could be gigabytes.
+        .annotate(
+            subject_head=Substr("subject", 1, SUBJECT_CHARS),
+            description_head=Substr("description", 1, TEXT_CHARS),
+        )
+        .values_list("subject_head", "description_head", "service__code")[:ticket_limit]
     )
     ticket_count = 0
     for subject, description, service in finished:
