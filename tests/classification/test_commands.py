@@ -48,3 +48,16 @@ def test_weekly_task_trains_when_there_is_no_model(plastek: None, quick_training
     version = retrain_classifier_weekly.call_local()
 
     assert version == ClassifierModel.objects.get(is_active=True).version
+
+
+def test_train_command_can_record_cross_validated_accuracy(
+    plastek: None, quick_training: Any
+) -> None:
+    out = StringIO()
+    call_command("classifier_train", "--evaluate", "2", stdout=out)
+
+    model = ClassifierModel.objects.get(is_active=True)
+    assert model.accuracy is not None
+    assert model.top3_accuracy is not None
+    assert 0 < model.accuracy <= model.top3_accuracy <= 1
+    assert f"точность {model.accuracy:.3f}" in out.getvalue()

@@ -55,6 +55,8 @@ class ClassifierModelAdmin(_RoleAdmin):
         "label_count",
         "ticket_count",
         "duration_seconds",
+        "accuracy",
+        "top3_accuracy",
         "actor_label",
     )
     list_filter = ("is_active",)

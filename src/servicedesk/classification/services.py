@@ -46,8 +46,10 @@ from servicedesk.core.errors import NotFound, ValidationFailed
 from servicedesk.routing.classifier import (
     DEFAULT_REGULARISATION,
     MODEL_FORMAT,
+    Evaluation,
     IncompatibleModelError,
     ServiceClassifier,
+    cross_validate,
     train,
 )
 from servicedesk.routing.classifier.text import mask_identifiers
@@ -196,14 +198,18 @@ def classification_record_label(
 
 
 def classification_train(
-    *, actor_label: str = "Вручную", now: datetime | None = None
+    *, actor_label: str = "Вручную", now: datetime | None = None, evaluate_folds: int = 0
 ) -> ClassifierModel:
     """Train a model on the seed set, the labels and finished tickets; activate it.
 
     The previous model is deactivated (its row stays; its file is kept among the last
     `KEPT_MODEL_FILES`). Labels read for training are marked as used by the new model.
+    With `evaluate_folds` (2 or more), the same training set is also cross-validated and
+    the model's row records the accuracy to expect; that trains `evaluate_folds` more times.
     """
-    model, _classifier = _train_and_activate(actor_label=actor_label, now=now)
+    model, _classifier = _train_and_activate(
+        actor_label=actor_label, now=now, evaluate_folds=evaluate_folds
+    )
     return model
 
 
@@ -308,7 +314,7 @@ def _load(reference: _ModelRef) -> ServiceClassifier:
 
 
 def _train_and_activate(
-    *, actor_label: str, now: datetime | None
+    *, actor_label: str, now: datetime | None, evaluate_folds: int = 0
 ) -> tuple[ClassifierModel, ServiceClassifier]:
     trained_at = now or clock.now()
     read_at = clock.now()
@@ -318,14 +324,17 @@ def _train_and_activate(
     classifier = train(training.examples, version=version, created_at=trained_at)
     file_name = f"{version}.joblib"
     classifier.save(classifier_dir() / file_name)
+    duration_seconds = time.perf_counter() - started
+    evaluation = cross_validate(training.examples, folds=evaluate_folds) if evaluate_folds else None
     with transaction.atomic():
         model = _register(
             classifier,
             file_name=file_name,
             trained_at=trained_at,
             counts=dict(training.counts),
-            duration_seconds=time.perf_counter() - started,
+            duration_seconds=duration_seconds,
             actor_label=actor_label,
+            evaluation=evaluation,
         )
         # A label changed while the model trained is newer than what it learnt.
         ServiceLabel.objects.filter(pk__in=training.label_ids, updated_at__lte=read_at).update(
@@ -393,6 +402,7 @@ def _register(
     counts: dict[str, int],
     duration_seconds: float,
     actor_label: str,
+    evaluation: Evaluation | None = None,
 ) -> ClassifierModel:
     """Record a saved model and make it the active one (inside the caller's transaction)."""
     model = ClassifierModel.objects.create(
@@ -405,6 +415,8 @@ def _register(
         ticket_count=counts.get(selectors.SOURCE_TICKETS, 0),
         duration_seconds=round(duration_seconds, 3),
         actor_label=actor_label[:200],
+        accuracy=evaluation.accuracy if evaluation else None,
+        top3_accuracy=evaluation.top3_accuracy if evaluation else None,
     )
     _make_active(model)
     return model
