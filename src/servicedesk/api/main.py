@@ -12,6 +12,7 @@ from servicedesk.api.renderers import ReadableJSONRenderer
 from servicedesk.calendars.api import router as calendars_router
 from servicedesk.catalog.api import router as catalog_router
 from servicedesk.channels.email.api import router as email_router
+from servicedesk.classification.api import router as classification_router
 from servicedesk.knowledge.api import router as knowledge_router
 from servicedesk.privacy.api import router as privacy_router
 from servicedesk.problems.api import router as problems_router
@@ -51,4 +52,5 @@ api.add_router("", security_api.router)
 api.add_router("", privacy_router)
 api.add_router("", email_router)
 api.add_router("", routing_router)
+api.add_router("", classification_router)
 security_api.install(api)

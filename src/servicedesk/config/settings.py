@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "servicedesk.tickets",
     "servicedesk.sla",
     "servicedesk.routing",
+    "servicedesk.classification",
     "servicedesk.knowledge",
     "servicedesk.web",
     "servicedesk.portal",
@@ -231,6 +232,9 @@ LOGGING: dict[str, Any] = {
 TICKET_NUMBER_PREFIX = "SD"
 ATTACHMENT_MAX_BYTES = ENV.attachment_max_mb * 1024 * 1024
 REPO_ROOT = REPO_DIR
+
+# --- Service classifier (servicedesk.classification): trained model files live here ---
+CLASSIFIER_DIR = DATA_DIR / "classifier"
 
 # --- Problems, mass incidents, development hand-offs (servicedesk.problems) -------------
 PROBLEMS_HANDOFF_REMIND_AFTER_DAYS = 5  # remind about hand-offs older than this
