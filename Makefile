@@ -33,6 +33,7 @@ setup: $(STAMP)
 
 demo: setup
 	@$(RUN_ENV) $(BIN)/python manage.py load_demo
+	@$(RUN_ENV) $(BIN)/python manage.py classifier_train
 
 run: demo
 	@echo ""

@@ -39,6 +39,7 @@ def _plain_static_and_private_media(
             "OPTIONS": {"location": str(tmp_path_factory.getbasetemp() / "media")},
         },
     }
+    settings.CLASSIFIER_DIR = tmp_path_factory.getbasetemp() / "classifier"
 
 
 @pytest.fixture(autouse=True)
@@ -46,14 +47,17 @@ def _fresh_options(request: pytest.FixtureRequest) -> Iterator[None]:
     if not _django_active(request.config):
         yield
         return
+    from servicedesk.classification.services import classification_reset_cache
     from servicedesk.core.options import desk_options
     from servicedesk.routing.selectors import forget_cached_rules
 
     desk_options.cache_clear()
     forget_cached_rules()
+    classification_reset_cache()
     yield
     desk_options.cache_clear()
     forget_cached_rules()
+    classification_reset_cache()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

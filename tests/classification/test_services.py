@@ -312,7 +312,7 @@ def test_only_the_newest_inactive_model_files_are_kept(
 def test_first_model_learns_the_labels_already_given(
     plastek: None, quick_training: None, world: dict[str, Any], make_ticket: Any
 ) -> None:
-    ticket = make_ticket(ODD_SUBJECT, ODD_TEXT)
+    ticket = make_ticket(ODD_SUBJECT, ODD_TEXT, service="mailing")  # not classified
     services.classification_record_label(
         ticket_id=ticket.pk,
         subject=ODD_SUBJECT,

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from servicedesk.accounts.roles import Role
+from servicedesk.classification.models import ClassifierSettings
 from servicedesk.core import clock
 from servicedesk.routing.models import Absence, AwaitingShift, RoutingRule, Shift, WorkSchedule
 from servicedesk.routing.selectors import people_on_shift
@@ -52,6 +53,7 @@ def test_default_rules_put_each_service_in_its_role_queue(world: dict[str, Any])
     assert create(world, service="channel").role_queue == Role.SYSADMIN
     assert create(world, service="incident").role_queue == Role.SERVICE_MANAGER
     assert create(world, service="mailing").role_queue == Role.SD_MANAGER
+    ClassifierSettings.objects.update(enabled=False)
     unclassified = create(world)
     assert unclassified.role_queue == Role.SD_MANAGER
     assert routed(unclassified)["rules"][0]["name"].startswith("Без услуги")
@@ -172,6 +174,7 @@ def test_explicit_choice_of_the_creator_is_kept(team: dict[str, Any]) -> None:
 
 
 def test_setting_the_service_of_an_unassigned_ticket_routes_it_again(team: dict[str, Any]) -> None:
+    ClassifierSettings.objects.update(enabled=False)
     ticket = create(team)
     assert ticket.role_queue == Role.SD_MANAGER
     with clock.frozen_at(MONDAY_10_MSK + timedelta(minutes=5)):

@@ -15,6 +15,7 @@ OUR_APPS = (
     "sla",
     "channels",
     "routing",
+    "classification",
     "reports",
     "problems",
     "telephony",

@@ -115,6 +115,11 @@ class Ticket(models.Model):
         verbose_name="уровень SLA",
     )
     priority_raised = models.BooleanField("приоритет повышен", default=False)
+    # The classifier's top suggestions for a request that came without a service, as
+    # [{"service": code, "probability": p}, ...]; shown to the first line, kept for labels.
+    suggested_services = models.JSONField(
+        "подсказки классификатора", default=list, blank=True, editable=False
+    )
     status = models.ForeignKey(
         TicketStatus, on_delete=models.PROTECT, related_name="tickets", verbose_name="статус"
     )

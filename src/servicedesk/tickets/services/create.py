@@ -18,6 +18,7 @@ from servicedesk.tickets.numbers import next_ticket_number
 from servicedesk.tickets.selectors import default_status
 from servicedesk.tickets.services import effects, rules
 from servicedesk.tickets.services.change import TicketChange, actor_label
+from servicedesk.tickets.services.classify import suggest_service
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,8 @@ def ticket_create(
         line="",
     )
     change = TicketChange(ticket=ticket, actor=actor, at=at, label=actor_label(actor, system_label))
+    if service is None:
+        service = suggest_service(change)
     ticket.service = service
     ticket.sla_level = effective_sla_level(service) if service else None
     rules.apply_line(change, data.line or rules.default_line(client, service))

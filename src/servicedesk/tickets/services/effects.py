@@ -18,6 +18,7 @@ from servicedesk.routing.services import (
 )
 from servicedesk.sla.services import sla_follow_change, sla_start_clocks
 from servicedesk.tickets.domain.events import TicketEventType
+from servicedesk.tickets.services.classify import learn_from_person
 
 if TYPE_CHECKING:
     from servicedesk.tickets.services.change import TicketChange
@@ -59,4 +60,5 @@ def after_change(change: TicketChange) -> None:
 
     on_ticket_change(change)  # mass-incident cascade, reopened children, development hand-offs
     routing_after_change(change)
+    learn_from_person(change)  # a person's choice of service trains the next classifier
     email_after_change(change)

@@ -56,11 +56,28 @@ def faster_levels(ticket: Ticket) -> list[SlaLevel]:
     return list(levels)
 
 
+def classifier_suggestions(ticket: Ticket, services: list[Any]) -> list[dict[str, Any]]:
+    """Return the classifier's suggestions as service, name and percent for the page."""
+    names = {service.code: service.name for service in services}
+    return [
+        {
+            "code": item["service"],
+            "name": names[item["service"]],
+            "percent": round(100 * float(item["probability"])),
+            "current": ticket.service is not None and ticket.service.code == item["service"],
+        }
+        for item in ticket.suggested_services or []
+        if isinstance(item, dict) and item.get("service") in names
+    ]
+
+
 def ticket_context(request: WebRequest, ticket: Ticket, draft: str = "") -> dict[str, Any]:
     """Return everything the ticket page shows, in a constant number of queries."""
     user = request.user
+    services = active_services()
     return {
         "ticket": ticket,
+        "suggestions": classifier_suggestions(ticket, services),
         "clocks": sla_view.clocks_for_tickets([ticket]).get(ticket.pk, []),
         "comments": list(visible_comments(user, ticket)),
         "attachments": list(visible_attachments(user, ticket)),
@@ -73,7 +90,7 @@ def ticket_context(request: WebRequest, ticket: Ticket, draft: str = "") -> dict
         ],
         "staff": support_staff(),
         "roles": list(Role),
-        "services": active_services(),
+        "services": services,
         "levels": faster_levels(ticket),
         "can_escalate_to_development": user.can(Capability.ESCALATE_TO_DEVELOPMENT),
         "is_active": ticket.status.status_category.is_active,
