@@ -93,7 +93,7 @@ def prefill(total: int) -> float:
             INSERT INTO tickets_ticket (number, subject, description, client_id, channel,
                 service_id, line, line_not_in_contract, sla_level_id, priority_raised, status_id,
                 status_category, assignee_id, role_queue, created_at, updated_at, version,
-                public_token)
+                public_token, suggested_services)
             SELECT %(base)s + g,
                    'Обращение №' || g || ': не начислились баллы на кассе',
                    'Описание обращения номер ' || g,
@@ -111,7 +111,8 @@ def prefill(total: int) -> float:
                    now() - ((%(total)s - g) * interval '40 seconds'),
                    now() - ((%(total)s - g) * interval '40 seconds'),
                    1,
-                   md5(g::text || clock_timestamp()::text)
+                   md5(g::text || clock_timestamp()::text),
+                   '[]'::jsonb
             FROM generate_series(%(first)s, %(total)s) AS g
             """,
             {

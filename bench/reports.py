@@ -165,7 +165,8 @@ def generate(tickets: int) -> None:
                     number, subject, description, client_id, channel, service_id, line,
                     line_not_in_contract, sla_level_id, priority_raised, status_id,
                     status_category, assignee_id, role_queue, created_at, updated_at,
-                    first_reaction_at, resolved_at, closed_at, version, public_token)
+                    first_reaction_at, resolved_at, closed_at, version, public_token,
+                    suggested_services)
                 SELECT g, 'Обращение № ' || g, '',
                     (%(clients)s::bigint[])[1 + (g * 7) %% cardinality(%(clients)s::bigint[])],
                     (ARRAY['phone','email','portal','api'])[1 + (g * 13) %% 4],
@@ -178,7 +179,7 @@ def generate(tickets: int) -> None:
                     CASE WHEN cat IN ('new') THEN NULL ELSE created + interval '40 minutes' END,
                     CASE WHEN cat IN ('resolved', 'closed') THEN created + interval '6 hours' END,
                     CASE WHEN cat = 'closed' THEN created + interval '2 days' END,
-                    1, md5('bench' || g)
+                    1, md5('bench' || g), '[]'::jsonb
                 FROM (
                     SELECT g,
                         1 + (g * 31) %% cardinality(%(service_ids)s::bigint[]) AS si,
