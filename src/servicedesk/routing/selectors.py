@@ -23,8 +23,9 @@ from servicedesk.routing.models import Absence, RoutingRule, Shift, WorkSchedule
 from servicedesk.tickets.domain.statuses import StatusCategory
 from servicedesk.tickets.models import Ticket
 
-# Categories that demand work now; waiting tickets do not weigh on a person's load.
-LOADING_CATEGORIES = (StatusCategory.NEW.value, StatusCategory.OPEN.value)
+# Categories that demand work now: they weigh on a person's load, and only such tickets
+# wait for a shift to start (a waiting-for-requester one does not).
+WORKING_CATEGORIES = (StatusCategory.NEW.value, StatusCategory.OPEN.value)
 RECHECK_SECONDS = 5.0
 
 
@@ -183,7 +184,7 @@ def weighted_loads(user_ids: Iterable[int]) -> dict[int, tuple[float, int]]:
     """Return (weighted load, open tickets) for each person, from one grouped query."""
     rows = (
         Ticket.objects.filter(
-            assignee_id__in=list(user_ids), status_category__in=LOADING_CATEGORIES
+            assignee_id__in=list(user_ids), status_category__in=WORKING_CATEGORIES
         )
         .values_list("assignee_id", "sla_level__rank", "priority_raised")
         .annotate(n=Count("pk"))
@@ -198,7 +199,11 @@ def weighted_loads(user_ids: Iterable[int]) -> dict[int, tuple[float, int]]:
 
 def role_candidates(role: str, at: datetime) -> list[Candidate]:
     """Return the members of `role` with whether they are on shift and their load."""
-    members = role_members(role)
+    return candidates(role_members(role), at)
+
+
+def candidates(members: list[User], at: datetime) -> list[Candidate]:
+    """Return `members` with whether they are on shift at `at` and their load."""
     working = people_on_shift(members, at)
     loads = weighted_loads(user.pk for user in members)
     return [

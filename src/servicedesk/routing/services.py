@@ -23,7 +23,6 @@ from servicedesk.routing.domain.assignment import choose_assignee
 from servicedesk.routing.domain.rules import Decision, Request, evaluate
 from servicedesk.routing.models import AwaitingShift
 from servicedesk.tickets.domain.events import TicketEventType
-from servicedesk.tickets.domain.statuses import StatusCategory
 
 if TYPE_CHECKING:
     from servicedesk.tickets.models import Ticket
@@ -84,27 +83,32 @@ def place(role: str, named: str, at: datetime) -> Placement:
             return Placement(role=role, assignee=person, how=BY_RULE)
     if not role:
         return Placement(role="", assignee=None, how=NO_ROLE)
-    candidates = selectors.role_candidates(role, at)
+    members = selectors.role_members(role)
+    candidates = selectors.candidates(members, at)
     chosen = choose_assignee(candidates)
-    on_shift = sum(1 for c in candidates if c.on_shift)
     if chosen is None:
         return Placement(role=role, assignee=None, how=NOBODY_ON_SHIFT, on_shift=0)
-    person = User.objects.get(username=chosen.username)
+    person = next(member for member in members if member.username == chosen.username)
+    on_shift = sum(1 for c in candidates if c.on_shift)
     return Placement(
         role=role, assignee=person, how=LEAST_LOADED, load=chosen.load, on_shift=on_shift
     )
 
 
-def route(change: TicketChange, *, line_given: bool, assign: bool) -> Decision:
+def route(
+    change: TicketChange, *, line_given: bool, assign: bool, decision: Decision | None = None
+) -> Decision:
     """Apply the rules to the ticket of `change` and record a ROUTED event explaining it.
 
     `line_given`: the creator chose the line, rules must not change it. `assign`: the
-    ticket has no assignee or queue chosen by a person, so routing places it.
+    ticket has no assignee or queue chosen by a person, so routing places it. `decision`:
+    the rules' answer when the caller already read them for this change.
     """
     from servicedesk.tickets.services import rules as ticket_rules
 
     ticket = change.ticket
-    decision = evaluate(selectors.active_rules(), request_facts(ticket, change.at))
+    if decision is None:
+        decision = evaluate(selectors.active_rules(), request_facts(ticket, change.at))
     if decision.line and not line_given:
         ticket_rules.apply_line(change, decision.line)
     if decision.sla_level:
@@ -142,11 +146,6 @@ def _explanation(decision: Decision, placement: Placement | None) -> dict[str, A
     return data
 
 
-def routing_on_create(change: TicketChange, *, line_given: bool, assign: bool) -> None:
-    """Route a ticket being registered (before it is saved)."""
-    route(change, line_given=line_given, assign=assign)
-
-
 def routing_after_create(change: TicketChange) -> None:
     """Remember a ticket queued while its role was off shift, to assign it at shift start."""
     data = change.event_data(TicketEventType.ROUTED)
@@ -169,21 +168,18 @@ def routing_before_save(change: TicketChange) -> None:
     decision = evaluate(selectors.active_rules(), request_facts(ticket, change.at))
     if ticket.assignee_id is not None and decision.role == ticket.role_queue:
         return  # already with the right role
-    route(change, line_given=False, assign=True)
+    route(change, line_given=False, assign=True, decision=decision)
 
 
 def routing_after_change(change: TicketChange) -> None:
     data = change.event_data(TicketEventType.ROUTED)
     ticket = change.ticket
-    if ticket.assignee_id is not None or ticket.status_category not in _WAITING_CATEGORIES:
+    if ticket.assignee_id is not None or ticket.status_category not in selectors.WORKING_CATEGORIES:
         AwaitingShift.objects.filter(ticket=ticket).delete()
     elif data.get("how") == NOBODY_ON_SHIFT:
         AwaitingShift.objects.update_or_create(
             ticket=ticket, defaults={"role": data["role"], "queued_at": change.at}
         )
-
-
-_WAITING_CATEGORIES = (StatusCategory.NEW.value, StatusCategory.OPEN.value)
 
 
 def routing_assign_waiting(*, limit: int = 500) -> int:
@@ -212,7 +208,7 @@ def _assign_one_waiting(ticket_id: int, role: str) -> bool:
         return False
     change = begin_change(actor=None, number=number, expected_version=None)
     ticket = change.ticket
-    if ticket.assignee_id is not None or ticket.status_category not in _WAITING_CATEGORIES:
+    if ticket.assignee_id is not None or ticket.status_category not in selectors.WORKING_CATEGORIES:
         AwaitingShift.objects.filter(ticket_id=ticket_id).delete()
         return False
     placement = place(role, "", change.at)

@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.utils import timezone
 
 from servicedesk.accounts.models import User
 from servicedesk.calendars.selectors import business_calendar
 from servicedesk.core import clock as wall_clock
-from servicedesk.routing.selectors import people_on_shift
+from servicedesk.routing.selectors import people_on_shift, role_members
 from servicedesk.sla.domain.clock import threshold_instant
 from servicedesk.sla.domain.policy import Target
 from servicedesk.sla.models import (
@@ -114,15 +113,8 @@ class _People:
 
     def role(self, role: str) -> list[User]:
         if role not in self._roles:
-            self._roles[role] = _role_members(role)
+            self._roles[role] = role_members(role)
         return self._roles[role]
-
-
-def _role_members(role: str) -> list[User]:
-    group = Group.objects.filter(name=role).first()
-    if group is None:
-        return []
-    return list(User.objects.filter(groups=group, is_active=True, client__isnull=True))
 
 
 def _on_duty(members: list[User], now: datetime) -> list[User]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -62,7 +61,3 @@ def on_shift(pattern: WorkPattern, at: datetime) -> bool:
     if any(shift.covers(at) for shift in pattern.shifts):
         return True
     return pattern.calendar is not None and is_working_time(pattern.calendar, at)
-
-
-def absent_on(absences: Iterable[Absence], day: date) -> bool:
-    return any(absence.covers(day) for absence in absences)

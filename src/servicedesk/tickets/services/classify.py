@@ -50,12 +50,12 @@ def suggest_service(change: TicketChange) -> Service | None:
     service = None
     if confident is not None:
         service = Service.objects.select_related("sla_level").filter(code=confident.service).first()
-    if service is None:
+    if confident is None or service is None:
         change.record(TicketEventType.SERVICE_SUGGESTED, data)
         return None
     change.record(
         TicketEventType.SERVICE_CLASSIFIED,
-        data | {"service": service.code, "probability": round(confident.probability, 4)},  # type: ignore[union-attr]
+        data | {"service": service.code, "probability": round(confident.probability, 4)},
     )
     return service
 

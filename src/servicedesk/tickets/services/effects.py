@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from servicedesk.channels.email.hooks import email_after_change, email_after_create
 from servicedesk.routing.services import (
+    route,
     routing_after_change,
     routing_after_create,
     routing_before_save,
-    routing_on_create,
 )
 from servicedesk.sla.services import sla_follow_change, sla_start_clocks
 from servicedesk.tickets.domain.events import TicketEventType
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 def before_create(change: TicketChange, *, line_given: bool, assign: bool) -> None:
     """Complete a new ticket before its first save: the routing rules and assignment."""
-    routing_on_create(change, line_given=line_given, assign=assign)
+    route(change, line_given=line_given, assign=assign)
 
 
 def before_change_saved(change: TicketChange) -> None:
