@@ -219,3 +219,26 @@ def test_duty_escalation_reaches_only_the_people_on_shift(team: dict[str, Any]) 
     step = EscalationStep(percent=100, recipient=Recipient.DUTY, role=Role.SQL_ENGINEER)
     sla_clock = ticket.sla_clocks.first()
     assert recipients(step, sla_clock, MONDAY_10_MSK) == [team["sql2"]]
+
+
+def test_a_waiting_ticket_that_cannot_be_locked_does_not_stop_the_others(
+    team: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from servicedesk.core.errors import NotFound
+    from servicedesk.routing import services as routing_services
+
+    first = create(team, at=MONDAY_NIGHT, service="report")
+    second = create(team, at=MONDAY_NIGHT + timedelta(minutes=1), service="access")
+    real = routing_services._assign_one_waiting
+
+    def flaky(ticket_id: int, role: str) -> bool:
+        if ticket_id == first.pk:
+            raise NotFound("не найдено")
+        return real(ticket_id, role)
+
+    monkeypatch.setattr(routing_services, "_assign_one_waiting", flaky)
+    with clock.frozen_at(TUESDAY_0905_MSK):
+        assert routing_assign_waiting() == 1
+    second.refresh_from_db()
+    assert second.assignee == team["admin1"]
+    assert AwaitingShift.objects.filter(ticket=first).exists()  # tried again next run
