@@ -121,6 +121,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -163,6 +164,8 @@ def main() -> None:
             f"127.0.0.1:{port}",
             "--workers",
             str(args.workers),
+            "--threads",
+            str(args.threads),
             "--no-control-socket",
             "--log-level",
             "warning",
@@ -188,7 +191,7 @@ def main() -> None:
     total = Ticket.objects.count()
     print(
         f"\nAPI bench: {total:,} tickets on PostgreSQL (prefill {filled:.1f} s), "
-        f"{args.workers} gunicorn workers, {args.connections} connections, "
+        f"{args.workers} gunicorn workers × {args.threads} threads, {args.connections} connections, "
         f"{args.seconds} s per scenario"
     )
     print(f"{'scenario':<16}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")

@@ -47,17 +47,20 @@ def _fresh_options(request: pytest.FixtureRequest) -> Iterator[None]:
     if not _django_active(request.config):
         yield
         return
+    from servicedesk.api import pagination
     from servicedesk.classification.services import classification_reset_cache
     from servicedesk.core.options import desk_options
     from servicedesk.routing.selectors import forget_cached_rules
 
-    desk_options.cache_clear()
-    forget_cached_rules()
-    classification_reset_cache()
+    def forget() -> None:
+        desk_options.cache_clear()
+        forget_cached_rules()
+        classification_reset_cache()
+        pagination.forget_estimates()
+
+    forget()
     yield
-    desk_options.cache_clear()
-    forget_cached_rules()
-    classification_reset_cache()
+    forget()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -68,6 +68,59 @@ def test_list_filters_order_and_paginates_with_a_total(world, api_as) -> None:
     assert api.get("/tickets?line=L3").json()["count"] == 1
 
 
+def test_pages_keep_their_order_and_cover_every_ticket_once(world, api_as) -> None:
+    api = api_as(world["agent"])
+    numbers = [create(api, world, subject=f"Обращение {i}")["number"] for i in range(7)]
+    seen = []
+    for page in (1, 2, 3):
+        body = api.get(f"/tickets?page_size=3&page={page}&ordering=-number").json()
+        assert body["count"] == 7 and body["count_exact"] is True
+        seen += [row["number"] for row in body["results"]]
+    assert seen == list(reversed(numbers))
+    beyond = api.get("/tickets?page_size=3&page=4").json()
+    assert beyond["results"] == [] and beyond["next_page"] is None
+
+
+def test_a_large_result_reports_an_estimated_total_unless_exact_is_asked(
+    world, api_as, monkeypatch
+) -> None:
+    from servicedesk.api import pagination
+
+    api = api_as(world["agent"])
+    for i in range(6):
+        create(api, world, subject=f"Обращение {i}")
+    monkeypatch.setattr(pagination, "EXACT_COUNT_LIMIT", 4)
+    body = api.get("/tickets?page_size=2").json()
+    if connection.vendor == "postgresql":
+        # More than the limit matched: the planner's figure, never below what was counted.
+        assert body["count_exact"] is False
+        assert body["count"] >= 5
+    else:
+        assert body == body | {"count": 6, "count_exact": True}
+    assert len(body["results"]) == 2
+    exact = api.get("/tickets?page_size=2&exact_count=true").json()
+    assert (exact["count"], exact["count_exact"], exact["pages"]) == (6, True, 3)
+
+
+def test_card_and_row_name_people_as_everywhere_else(world, api_as) -> None:
+    from tests import factories
+
+    api = api_as(world["agent"])
+    world["agent"].first_name, world["agent"].last_name = "Анна", "Белова"
+    world["agent"].save()
+    unnamed = factories.guest(world["mega"], phone="+79160000001")
+    unnamed.full_name = ""
+    unnamed.save()
+    created = create(api, world, requester_id=unnamed.pk, assignee="agent")
+    card = api.get(f"/tickets/{created['number']}").json()
+    assert card["requester"] == {"id": unnamed.pk, "name": str(unnamed), "kind": "guest"}
+    assert str(unnamed) == f"Гость #{unnamed.pk}"
+    assert card["assignee"] == {"username": "agent", "name": "Анна Белова"}
+    row = api.get(f"/tickets?q={created['number']}").json()["results"][0]
+    assert row["assignee"] == card["assignee"]
+    assert {key: row[key] for key in row} == {key: card[key] for key in row}
+
+
 def test_stale_version_answers_409_with_the_current_version(world, api_as) -> None:
     api = api_as(world["agent"])
     ticket = create(api, world)

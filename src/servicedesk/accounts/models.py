@@ -137,7 +137,12 @@ class User(AbstractUser):
         verbose_name_plural = "пользователи"
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.username
+        return self.display_name(self.first_name, self.last_name, self.username)
+
+    @staticmethod
+    def display_name(first_name: str, last_name: str, username: str) -> str:
+        """How a person is named everywhere; also for rows read without a model instance."""
+        return f"{first_name} {last_name}".strip() or username
 
     @property
     def is_client_user(self) -> bool:
@@ -236,7 +241,12 @@ class Contact(models.Model):
         ordering = ["full_name"]
 
     def __str__(self) -> str:
-        return self.full_name or f"{self.get_kind_display()} #{self.pk}"
+        return self.display_name(self.full_name, self.kind, self.pk)
+
+    @staticmethod
+    def display_name(full_name: str, kind: str, pk: int | None) -> str:
+        """How a contact is named everywhere; also for rows read without a model instance."""
+        return full_name or f"{dict(ContactKind.choices).get(kind, kind)} #{pk}"
 
 
 class ContactPhone(models.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ninja import Schema
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class StrictIn(Schema):
@@ -44,6 +44,9 @@ class Ref(Out):
 
 class PageOut(Out):
     count: int
+    count_exact: bool = Field(
+        description="false: more than 10 000 matches, `count` is the planner's estimate"
+    )
     page: int
     page_size: int
     pages: int

@@ -67,6 +67,14 @@ class Environment:
     retention_months: int
     attachment_max_mb: int
     attachment_denied_extensions: list[str]
+    pg_prepare_threshold: int | None
+
+
+def _prepare_threshold() -> int | None:
+    """PG_PREPARE_THRESHOLD: executions before psycopg prepares a statement; "off" never."""
+    if os.environ.get("PG_PREPARE_THRESHOLD", "").strip().lower() in {"off", "none", "no"}:
+        return None
+    return _int("PG_PREPARE_THRESHOLD", 5)
 
 
 def _int(name: str, default: int, minimum: int = 0) -> int:
@@ -147,4 +155,5 @@ def read_environment() -> Environment:
             ext.lower().lstrip(".")
             for ext in _list("ATTACHMENT_DENIED_EXTENSIONS", DEFAULT_DENIED_EXTENSIONS)
         ],
+        pg_prepare_threshold=_prepare_threshold(),
     )

@@ -220,9 +220,11 @@ def load_demo(ticket_count: int = 200, seed: int = 2026) -> list[DemoLogin]:
 
         while sla_sweep().clocks:  # the overdue demo tickets' notifications, in-app
             pass
-    from servicedesk.worklogs.demo import load_demo_worklogs  # work time (worklogs app)
+        # Work time only on the demo's own tickets: a database that already holds tickets
+        # (a bench's hundred thousand, a real desk) must not get invented time logs.
+        from servicedesk.worklogs.demo import load_demo_worklogs
 
-    load_demo_worklogs(seed)
+        load_demo_worklogs(seed)
     logins = [DemoLogin(u.username, f"{u} — {', '.join(r.label for r in u.roles)}") for u in staff]
     logins += [
         DemoLogin(f"{c.code}-client", f"пользователь клиента {c.name}") for c, _, _ in worlds

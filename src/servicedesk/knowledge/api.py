@@ -18,7 +18,6 @@ from servicedesk.knowledge.rendering import render_markdown
 from servicedesk.tickets.api import present
 from servicedesk.tickets.api.schemas import CommentOut, TicketOut
 from servicedesk.tickets.models import Channel
-from servicedesk.tickets.selectors import access_ticket
 
 router = Router(tags=["База знаний"])
 
@@ -298,6 +297,6 @@ def apply_macro(request: HttpRequest, number: str, macro_id: int, payload: Macro
         channel=Channel.API,
     )
     return {
-        "ticket": present.ticket_detail(access_ticket(actor, result.ticket.number)),
+        "ticket": present.ticket_card(actor, result.ticket.number),
         "comment": present.comment_out(result.comment, include_internal_files=True),
     }

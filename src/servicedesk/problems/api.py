@@ -58,7 +58,7 @@ class ProblemQuery(Schema):
     status: str | None = Field(None, description="Статусы через запятую")
     owner: str | None = Field(None, description="Логин ответственного")
     q: str | None = Field(None, max_length=200)
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(50, ge=1, le=200)
 
 
@@ -236,7 +236,7 @@ def resolve_mass_incident(request: HttpRequest, parent: str, payload: MassResolv
     ticket = services.mass_incident_resolve(
         actor=actor, parent=parent, message=payload.message, expected_version=payload.version
     )
-    return ticket_present.ticket_detail(access_ticket(actor, ticket.number))
+    return ticket_present.ticket_card(actor, ticket.number)
 
 
 def _handoffs(ticket: Ticket) -> dict[str, Any]:

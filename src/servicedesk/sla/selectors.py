@@ -198,7 +198,11 @@ _ORDER = {Target.ACKNOWLEDGEMENT.value: 0, Target.REACTION.value: 1, Target.RESO
 
 def clocks_for_tickets(tickets: Iterable[Ticket]) -> dict[int, list[ClockView]]:
     """Return each ticket's clocks (one query for the whole page)."""
-    ids = [ticket.pk for ticket in tickets]
+    return clocks_for_ticket_ids([ticket.pk for ticket in tickets])
+
+
+def clocks_for_ticket_ids(ids: list[int]) -> dict[int, list[ClockView]]:
+    """Return the clocks of the tickets with these ids (one query)."""
     now = wall_clock.now()
     result: dict[int, list[ClockView]] = defaultdict(list)
     rows = SlaClock.objects.filter(ticket_id__in=ids).values_list(*_ROW_FIELDS)

@@ -164,6 +164,13 @@ class Ticket(models.Model):
             models.Index(fields=["assignee", "status_category"], name="ticket_assignee_idx"),
             models.Index(fields=["role_queue", "status_category"], name="ticket_queue_idx"),
             models.Index(fields=["service", "-number"], name="ticket_service_idx"),
+            # A page's keys for the usual filters from the index alone (PostgreSQL only):
+            # "new,open" cannot walk ticket_category_idx in number order across two values.
+            models.Index(
+                fields=["-number"],
+                include=["status_category", "client", "service", "assignee"],
+                name="ticket_number_cover_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,27 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from servicedesk.accounts.models import Contact, User
-from servicedesk.catalog.models import SlaLevel
-from servicedesk.sla.selectors import ClockView, ticket_clocks
+from servicedesk.sla.selectors import ClockView, clocks_for_ticket_ids
 from servicedesk.tickets.domain.events import TicketEventType
-from servicedesk.tickets.models import Attachment, Comment, Ticket, TicketEvent
-
-
-def _person(user: User | None) -> dict[str, str] | None:
-    return {"username": user.username, "name": str(user)} if user is not None else None
-
-
-def _level(level: SlaLevel | None) -> dict[str, str] | None:
-    return {"code": level.code, "priority": level.priority} if level is not None else None
-
-
-def _contact(contact: Contact | None) -> dict[str, Any] | None:
-    if contact is None:
-        return None
-    return {"id": contact.pk, "name": str(contact), "kind": contact.kind}
+from servicedesk.tickets.models import (
+    Attachment,
+    Comment,
+    Ticket,
+    TicketEvent,
+    format_ticket_number,
+)
+from servicedesk.tickets.selectors import ROW_VALUES, card_values, ticket_values
 
 
 def clock_out(view: ClockView) -> dict[str, Any]:
@@ -45,46 +38,79 @@ def clock_out(view: ClockView) -> dict[str, Any]:
     }
 
 
-def ticket_row(ticket: Ticket, clocks: list[ClockView] | None = None) -> dict[str, Any]:
-    if clocks is None:
-        clocks = ticket_clocks(ticket)
+def row_out(values: dict[str, Any], clocks: list[ClockView]) -> dict[str, Any]:
+    """Return a list row from the `ROW_VALUES` of one ticket and its clocks."""
     return {
-        "number": ticket.display_number,
-        "subject": ticket.subject,
-        "client": {"code": ticket.client.code, "name": ticket.client.name},
-        "outlet": {"code": ticket.outlet.code, "name": ticket.outlet.name}
-        if ticket.outlet
+        "number": format_ticket_number(values["number"]),
+        "subject": values["subject"],
+        "client": {"code": values["client__code"], "name": values["client__name"]},
+        "outlet": {"code": values["outlet__code"], "name": values["outlet__name"]}
+        if values["outlet__code"] is not None
         else None,
-        "channel": ticket.channel,
-        "service": {"code": ticket.service.code, "name": ticket.service.name}
-        if ticket.service
+        "channel": values["channel"],
+        "service": {"code": values["service__code"], "name": values["service__name"]}
+        if values["service__code"] is not None
         else None,
-        "line": ticket.line,
-        "sla_level": _level(ticket.sla_level),
+        "line": values["line"],
+        "sla_level": {"code": values["sla_level__code"], "priority": values["sla_level__priority"]}
+        if values["sla_level__code"] is not None
+        else None,
         "status": {
-            "code": ticket.status.code,
-            "name": ticket.status.name,
-            "category": ticket.status_category,
+            "code": values["status__code"],
+            "name": values["status__name"],
+            "category": values["status_category"],
         },
-        "assignee": _person(ticket.assignee),
-        "role_queue": ticket.role_queue,
-        "created_at": ticket.created_at,
-        "updated_at": ticket.updated_at,
-        "version": ticket.version,
+        "assignee": {
+            "username": values["assignee__username"],
+            "name": User.display_name(
+                values["assignee__first_name"],
+                values["assignee__last_name"],
+                values["assignee__username"],
+            ),
+        }
+        if values["assignee__username"] is not None
+        else None,
+        "role_queue": values["role_queue"],
+        "created_at": values["created_at"],
+        "updated_at": values["updated_at"],
+        "version": values["version"],
         "sla": [clock_out(view) for view in clocks],
     }
 
 
-def ticket_detail(ticket: Ticket) -> dict[str, Any]:
-    return ticket_row(ticket) | {
-        "description": ticket.description,
-        "requester": _contact(ticket.requester),
-        "line_not_in_contract": ticket.line_not_in_contract,
-        "priority_raised": ticket.priority_raised,
-        "first_reaction_at": ticket.first_reaction_at,
-        "resolved_at": ticket.resolved_at,
-        "closed_at": ticket.closed_at,
+def card_out(values: dict[str, Any], clocks: list[ClockView]) -> dict[str, Any]:
+    """Return a ticket card from the `CARD_VALUES` of one ticket and its clocks."""
+    requester = values["requester_id"]
+    return row_out(values, clocks) | {
+        "description": values["description"],
+        "requester": {
+            "id": requester,
+            "name": Contact.display_name(
+                values["requester__full_name"], values["requester__kind"], requester
+            ),
+            "kind": values["requester__kind"],
+        }
+        if requester is not None
+        else None,
+        "line_not_in_contract": values["line_not_in_contract"],
+        "priority_raised": values["priority_raised"],
+        "first_reaction_at": values["first_reaction_at"],
+        "resolved_at": values["resolved_at"],
+        "closed_at": values["closed_at"],
     }
+
+
+def ticket_rows(queryset: QuerySet[Ticket]) -> dict[int, dict[str, Any]]:
+    """Return {ticket number: list row} for the tickets of `queryset` (two queries in all)."""
+    found = ticket_values(queryset, ROW_VALUES)
+    clocks = clocks_for_ticket_ids(list(found))
+    return {values["number"]: row_out(values, clocks.get(key, [])) for key, values in found.items()}
+
+
+def ticket_card(actor: User, number: str | int) -> dict[str, Any]:
+    """Return the card of one ticket the actor may see (NotFound otherwise)."""
+    values = card_values(actor, number)
+    return card_out(values, clocks_for_ticket_ids([values["id"]]).get(values["id"], []))
 
 
 def attachment_out(attachment: Attachment) -> dict[str, Any]:
