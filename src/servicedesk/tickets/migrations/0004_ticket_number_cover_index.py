@@ -5,17 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('catalog', '0001_initial'),
-        ('tickets', '0003_ticket_suggested_services'),
+        ("accounts", "0001_initial"),
+        ("catalog", "0001_initial"),
+        ("tickets", "0003_ticket_suggested_services"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['-number'], include=('status_category', 'client', 'service', 'assignee'), name='ticket_number_cover_idx'),
+            model_name="ticket",
+            index=models.Index(
+                fields=["-number"],
+                include=("status_category", "client", "service", "assignee"),
+                name="ticket_number_cover_idx",
+            ),
         ),
     ]
