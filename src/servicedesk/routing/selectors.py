@@ -7,11 +7,10 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.db.models import Count, Max
 
 from servicedesk.accounts.models import User
@@ -120,39 +119,81 @@ def to_rule(row: RoutingRule) -> Rule:
 # --- shifts ------------------------------------------------------------------------
 
 
-def work_patterns(users: Iterable[User], at: datetime) -> dict[int, shifts.WorkPattern]:
-    """Return each person's schedule around `at`, in three queries for any number of people."""
-    ids = [user.pk for user in users]
-    zone = team_zone()
-    day = at.astimezone(zone).date()
-    schedules = {
-        s.user_id: s
-        for s in WorkSchedule.objects.select_related("calendar").filter(user_id__in=ids)
-    }
-    away: dict[int, list[shifts.Absence]] = defaultdict(list)
-    for absence in Absence.objects.filter(user_id__in=ids, starts_on__lte=day, ends_on__gte=day):
-        away[absence.user_id].append(shifts.Absence(absence.starts_on, absence.ends_on))
+@dataclass
+class _Rota:
+    """Everyone's schedules, the day's absences and the shifts around one instant."""
+
+    built: float  # time.monotonic() when read
+    starts: datetime  # answers for instants in [starts, starts + RECHECK_SECONDS)
+    day: date
+    schedules: dict[int, WorkSchedule]
+    absences: dict[int, list[shifts.Absence]]
+    shifts: dict[int, list[shifts.Shift]]
+    team_code: str | None
+
+
+# Read per process and kept RECHECK_SECONDS: routing one request used to cost five queries
+# for data that changes a few times a month. An edit in this process is seen at once
+# (signals, see apps.py); another process sees it within RECHECK_SECONDS.
+_rota_cache: dict[str, _Rota] = {}
+_members_cache: dict[str, tuple[float, list[User]]] = {}
+
+
+def forget_cached_rota() -> None:
+    _rota_cache.clear()
+    _members_cache.clear()
+
+
+def _rota(at: datetime) -> _Rota:
+    now = time.monotonic()
+    day = at.astimezone(team_zone()).date()
+    window = timedelta(seconds=RECHECK_SECONDS)
+    rota = _rota_cache.get("rota")
+    if (
+        rota is not None
+        and now - rota.built < RECHECK_SECONDS
+        and rota.starts <= at < rota.starts + window
+        and rota.day == day
+    ):
+        return rota
+    absences: dict[int, list[shifts.Absence]] = defaultdict(list)
+    for absence in Absence.objects.filter(starts_on__lte=day, ends_on__gte=day):
+        absences[absence.user_id].append(shifts.Absence(absence.starts_on, absence.ends_on))
     extra: dict[int, list[shifts.Shift]] = defaultdict(list)
-    for shift in Shift.objects.filter(user_id__in=ids, starts_at__lte=at, ends_at__gt=at):
+    for shift in Shift.objects.filter(starts_at__lt=at + window, ends_at__gt=at):
         extra[shift.user_id].append(shifts.Shift(shift.starts_at, shift.ends_at))
-    team_code: str | None = None
-    team_loaded = False
+    rota = _Rota(
+        built=now,
+        starts=at,
+        day=day,
+        schedules={s.user_id: s for s in WorkSchedule.objects.select_related("calendar")},
+        absences=dict(absences),
+        shifts=dict(extra),
+        team_code=team_calendar_code(),
+    )
+    with _lock:
+        _rota_cache["rota"] = rota
+    return rota
+
+
+def work_patterns(users: Iterable[User], at: datetime) -> dict[int, shifts.WorkPattern]:
+    """Return each person's schedule around `at` (from the rota kept per process)."""
+    rota = _rota(at)
+    zone = team_zone()
     patterns = {}
-    for user_id in ids:
-        schedule = schedules.get(user_id)
+    for user in users:
+        schedule = rota.schedules.get(user.pk)
         if schedule is not None and not schedule.follows_calendar:
             code = None
         elif schedule is not None and schedule.calendar is not None:
             code = schedule.calendar.code
         else:
-            if not team_loaded:
-                team_code, team_loaded = team_calendar_code(), True
-            code = team_code
-        patterns[user_id] = shifts.WorkPattern(
+            code = rota.team_code
+        patterns[user.pk] = shifts.WorkPattern(
             zone=zone,
             calendar=business_calendar(code) if code else None,
-            shifts=tuple(extra[user_id]),
-            absences=tuple(away[user_id]),
+            shifts=tuple(rota.shifts.get(user.pk, ())),
+            absences=tuple(rota.absences.get(user.pk, ())),
         )
     return patterns
 
@@ -169,12 +210,19 @@ def on_shift(user: User, at: datetime) -> bool:
 
 
 def role_members(role: str) -> list[User]:
-    group = Group.objects.filter(name=role).first()
-    if group is None:
-        return []
-    return list(
-        User.objects.filter(groups=group, is_active=True, client__isnull=True).order_by("username")
+    """Return the active staff holding `role`, by login (kept per process like the rota)."""
+    now = time.monotonic()
+    cached = _members_cache.get(role)
+    if cached is not None and now - cached[0] < RECHECK_SECONDS:
+        return list(cached[1])
+    members = list(
+        User.objects.filter(groups__name=role, is_active=True, client__isnull=True)
+        .distinct()
+        .order_by("username")
     )
+    with _lock:
+        _members_cache[role] = (now, members)
+    return list(members)
 
 
 # --- load --------------------------------------------------------------------------
