@@ -88,16 +88,16 @@ def paginate(
 
 
 def total(queryset: QuerySet[Any], *, exact: bool = False) -> tuple[int, bool]:
-    """Return (number of rows, whether it is exact) for `queryset`."""
-    if exact:
+    """Return (number of rows, whether it is exact) for `queryset`.
+
+    Only PostgreSQL gives an estimate; SQLite (the small, single-machine set-up) counts.
+    """
+    if exact or connections[queryset.db].vendor != "postgresql":
         return queryset.count(), True
     counted = queryset.order_by()[: EXACT_COUNT_LIMIT + 1].count()
     if counted <= EXACT_COUNT_LIMIT:
         return counted, True
-    estimate = planner_estimate(queryset)
-    if estimate is None:
-        return queryset.count(), True
-    return max(estimate, counted), False
+    return max(planner_estimate(queryset), counted), False
 
 
 _estimates: dict[tuple[str, str], tuple[float, int]] = {}
@@ -105,14 +105,12 @@ ESTIMATE_SECONDS = 60.0
 ESTIMATES_KEPT = 512
 
 
-def planner_estimate(queryset: QuerySet[Any]) -> int | None:
-    """Return PostgreSQL's estimate of the rows `queryset` matches; None on other databases.
+def planner_estimate(queryset: QuerySet[Any]) -> int:
+    """Return PostgreSQL's estimate of the rows `queryset` matches.
 
     EXPLAIN cannot use a prepared plan, so planning it costs ~3 ms each time; an estimate
     stays good for a minute and is kept per query text and parameters.
     """
-    if connections[queryset.db].vendor != "postgresql":
-        return None
     bare = queryset.order_by().values("pk")
     sql, params = bare.query.sql_with_params()
     cache_key = (sql, repr(params))

@@ -16,7 +16,6 @@ from django.db import transaction
 
 from servicedesk.accounts.models import User
 from servicedesk.calendars.domain.business_time import is_working_time
-from servicedesk.calendars.models import Calendar
 from servicedesk.calendars.selectors import business_calendar
 from servicedesk.catalog.models import SlaLevel
 from servicedesk.core.errors import NotFound
@@ -54,10 +53,7 @@ class Placement:
 
 def request_facts(ticket: Ticket, at: datetime) -> Request:
     """Describe `ticket` for the rules (working time by the client's SLA calendar)."""
-    code = _client_calendar_code(ticket)
-    in_working_time = True
-    if code:
-        in_working_time = is_working_time(business_calendar(code), at)
+    calendar = business_calendar(_client_calendar_code(ticket))
     return Request(
         service=ticket.service.code if ticket.service_id and ticket.service else None,
         client=ticket.client.code,
@@ -65,18 +61,15 @@ def request_facts(ticket: Ticket, at: datetime) -> Request:
         channel=ticket.channel,
         line=ticket.line,
         text=f"{ticket.subject}\n{ticket.description}",
-        in_working_time=in_working_time,
+        in_working_time=is_working_time(calendar, at),
         local_hour=at.astimezone(selectors.team_zone()).hour,
     )
 
 
-def _client_calendar_code(ticket: Ticket) -> str | None:
-    contract = getattr(ticket.client, "contract", None)
-    if contract is not None and contract.calendar_id is not None:
-        return (
-            Calendar.objects.filter(pk=contract.calendar_id).values_list("code", flat=True).first()
-        )
-    return selectors.team_calendar_code()
+def _client_calendar_code(ticket: Ticket) -> str:
+    from servicedesk.sla.selectors import client_calendar, sla_settings
+
+    return client_calendar(ticket.client, sla_settings()).code
 
 
 def place(role: str, named: str, at: datetime) -> Placement:

@@ -55,6 +55,13 @@ def sla_settings() -> SlaSettings:
     return config
 
 
+def client_calendar(client: Client | None, config: SlaSettings) -> Calendar:
+    """Return the calendar a client's clocks run on: its contract's, else the desk default."""
+    contract = getattr(client, "contract", None) if client is not None else None
+    calendar = contract.calendar if contract is not None else None
+    return calendar if calendar is not None else config.default_calendar
+
+
 def pause_policy() -> Mapping[Target, frozenset[str]]:
     config = SlaSettings.objects.filter(pk=1).values_list("pause_categories", flat=True).first()
     if not config:
@@ -301,10 +308,8 @@ def sla_preview(
         chosen = Calendar.objects.filter(code=calendar).first()
         if chosen is None:
             raise ValidationFailed(f"Календарь «{calendar}» не найден", field="calendar")
-    elif contract is not None and contract.calendar is not None:
-        chosen = contract.calendar
     else:
-        chosen = config.default_calendar
+        chosen = client_calendar(client_row, config)
     plans = plan_clocks(
         level=LevelTargets(level.reaction_minutes * 60, level.resolution_minutes * 60),
         has_l1=bool(contract and contract.has_l1) and not calendar,

@@ -24,6 +24,7 @@ from servicedesk.sla.domain.policy import (
 )
 from servicedesk.sla.models import SlaClock, SlaClockEntry, SlaSettings
 from servicedesk.sla.selectors import (
+    client_calendar,
     clock_entries,
     ladder_percents,
     pause_policy,
@@ -44,17 +45,11 @@ def _ticket_level(ticket: Ticket) -> SlaLevel | None:
     return ticket.sla_level or default_sla_level()
 
 
-def _contract_calendar(ticket: Ticket, config: SlaSettings) -> Calendar:
-    contract = getattr(ticket.client, "contract", None)
-    calendar = contract.calendar if contract is not None else None
-    return calendar if calendar is not None else config.default_calendar
-
-
 def _plans(
     ticket: Ticket, level: SlaLevel, config: SlaSettings
 ) -> dict[Target, tuple[int, Calendar]]:
     contract = getattr(ticket.client, "contract", None)
-    contract_calendar = _contract_calendar(ticket, config)
+    contract_calendar = client_calendar(ticket.client, config)
     calendars = {
         contract_calendar.code: contract_calendar,
         config.round_the_clock_calendar.code: config.round_the_clock_calendar,
