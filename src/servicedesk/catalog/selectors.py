@@ -13,6 +13,7 @@ from servicedesk.catalog.domain import (
     find_catalogue_problems,
 )
 from servicedesk.catalog.models import CatalogSettings, Service, SlaLevel
+from servicedesk.core.snapshots import snapshot
 
 
 def level_facts() -> list[LevelFacts]:
@@ -22,8 +23,9 @@ def level_facts() -> list[LevelFacts]:
     ]
 
 
+@snapshot("catalog.CatalogSettings", "catalog.SlaLevel")
 def default_sla_level() -> SlaLevel | None:
-    """Return the level used for services the catalogue does not describe."""
+    """Return the level used for services the catalogue does not describe (kept per process)."""
     row = CatalogSettings.objects.select_related("default_sla_level").filter(pk=1).first()
     return row.default_sla_level if row else None
 

@@ -24,6 +24,7 @@ from servicedesk.catalog.models import Service
 from servicedesk.catalog.selectors import effective_sla_level
 from servicedesk.core import clock as wall_clock
 from servicedesk.core.errors import ValidationFailed
+from servicedesk.core.snapshots import snapshot
 from servicedesk.sla.domain.clock import ClockEntry, ClockState, EntryKind
 from servicedesk.sla.domain.policy import (
     DEFAULT_PAUSES,
@@ -44,7 +45,9 @@ from servicedesk.tickets.models import Ticket
 DEFAULT_WARN_PERCENT = 75
 
 
+@snapshot("sla.SlaSettings", "calendars.Calendar")
 def sla_settings() -> SlaSettings:
+    """Return the desk's SLA settings with their calendars (kept per process, read-only)."""
     config = (
         SlaSettings.objects.select_related("default_calendar", "round_the_clock_calendar")
         .filter(pk=1)

@@ -18,6 +18,7 @@ from servicedesk.accounts.models import User
 from servicedesk.accounts.roles import Role
 from servicedesk.catalog.models import Service, SlaLevel
 from servicedesk.core.errors import Forbidden, NotFound
+from servicedesk.core.snapshots import snapshot
 from servicedesk.sla import selectors as sla
 from servicedesk.tickets.domain.events import TicketEventType
 from servicedesk.tickets.domain.statuses import ACTIVE_CATEGORIES, StatusCategory
@@ -262,9 +263,18 @@ def ticket_list(actor: User, filters: TicketFilters, ordering: str = "-number") 
     return queryset.order_by(order, *tiebreak)
 
 
+@snapshot("tickets.TicketStatus")
+def _default_statuses() -> dict[str, TicketStatus]:
+    """Return each category's landing status: the default one, else the first in order."""
+    chosen: dict[str, TicketStatus] = {}
+    for status in TicketStatus.objects.order_by("-is_default", "order", "pk"):
+        chosen.setdefault(status.category, status)
+    return chosen
+
+
 def default_status(category: str) -> TicketStatus:
     """Return the status an action lands on when it names only a category."""
-    status = TicketStatus.objects.filter(category=category).order_by("-is_default", "order").first()
+    status = _default_statuses().get(category)
     if status is None:
         raise NotFound(f"Нет статуса для категории «{category}»: загрузите конфигурацию")
     return status

@@ -148,10 +148,10 @@ def test_a_bad_message_is_quarantined_and_the_rest_of_the_batch_goes_on(
     dovecot.deliver(mailbox.folder, mail(subject="До"), mail(subject="яд"), mail(subject="После"))
     real = handling._append_or_create
 
-    def explode_on_poison(message: Any, thread: Any, tag_note: str) -> Any:
+    def explode_on_poison(message: Any, *rest: Any) -> Any:
         if message.parsed.subject == "яд":
             raise RuntimeError("сломалось на этом письме")
-        return real(message, thread, tag_note)
+        return real(message, *rest)
 
     monkeypatch.setattr(handling, "_append_or_create", explode_on_poison)
     report = mailbox_poll(mailbox)

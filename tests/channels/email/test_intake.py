@@ -215,10 +215,10 @@ def test_a_message_that_breaks_handling_is_quarantined_and_the_next_one_goes_on(
 ) -> None:
     real = handling._append_or_create
 
-    def explode_on_poison(message: Any, thread: Any, tag_note: str) -> Any:
+    def explode_on_poison(message: Any, *rest: Any) -> Any:
         if message.parsed.subject == "яд":
             raise RuntimeError("обработчик упал")
-        return real(message, thread, tag_note)
+        return real(message, *rest)
 
     monkeypatch.setattr(handling, "_append_or_create", explode_on_poison)
     bad = email_ingest(mailbox=mailbox, raw=mail(subject="яд"))
@@ -252,7 +252,7 @@ def test_a_message_that_breaks_handling_is_quarantined_and_the_next_one_goes_on(
 def test_a_failed_retry_keeps_the_message_in_quarantine_with_the_new_error(
     mailbox: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def always_fail(message: Any, thread: Any, tag_note: str) -> Any:
+    def always_fail(*args: Any) -> Any:
         raise ValueError("всё ещё сломано")
 
     monkeypatch.setattr(handling, "_append_or_create", always_fail)

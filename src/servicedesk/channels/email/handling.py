@@ -58,7 +58,7 @@ from servicedesk.core.options import desk_options
 from servicedesk.tickets.domain.statuses import StatusCategory
 from servicedesk.tickets.models import Channel, Comment, Ticket
 from servicedesk.tickets.services import NewTicket, ticket_attach, ticket_comment, ticket_create
-from servicedesk.tickets.services.comments import NewFile, check_file, ticket_attach_many
+from servicedesk.tickets.services.comments import NewFile, check_file
 from servicedesk.tickets.services.rules import SUBJECT_MAX, TEXT_MAX
 
 TRUNCATED: Final = "\n\n[…текст письма обрезан; полностью — в исходном письме во вложениях]"
@@ -122,9 +122,12 @@ def handle_message(
         may_acknowledge=not is_bulk and not parsed.unparseable,
         ack_interval_minutes=mailbox.ack_interval_minutes,
     )
+    files, refused, file_notes = _files_of(message)
     with handling_inbound(context):
-        ticket, handled = _append_or_create(message, thread, tag_note)
-        _store_files(message, ticket, handled, context)
+        ticket, handled = _append_or_create(message, thread, tag_note, files)
+        handled.notes.extend(file_notes)
+        if refused:
+            _refuse_attachments(message, ticket, refused, context)
     if not parsed.message_id_synthesised:
         TicketMessageId.objects.bulk_create(
             [
@@ -202,7 +205,7 @@ def forget_mailbox_count() -> None:
 
 
 def _append_or_create(
-    message: Incoming, thread: Ticket | None, tag_note: str
+    message: Incoming, thread: Ticket | None, tag_note: str, files: list[tuple[NewFile, str]]
 ) -> tuple[Ticket, Handled]:
     parsed, mailbox = message.parsed, message.mailbox
     body, quote_start = body_and_quote(parsed)
@@ -217,6 +220,7 @@ def _append_or_create(
             channel=Channel.EMAIL,
             author_contact=contact,
             system_label=label,
+            files=files,
         )
         return thread, Handled(
             InboundStatus.PROCESSED,
@@ -241,6 +245,7 @@ def _append_or_create(
         ),
         requester=contact,
         system_label=label,
+        files=files,
     )
     notes = []
     if thread is not None:
@@ -269,19 +274,21 @@ def _sender_contact(message: Incoming, client: Client) -> Contact | None:
     return contact
 
 
-def _store_files(
-    message: Incoming, ticket: Ticket, handled: Handled, context: InboundContext
-) -> None:
-    label = message.mailbox.label
+def _files_of(message: Incoming) -> tuple[list[tuple[NewFile, str]], list[str], list[str]]:
+    """Return the files to keep (attachments, then the raw .eml), the refused, and notes.
+
+    They are stored by the same change that opens the ticket or adds the comment.
+    """
     limit = desk_options().attachment_max_bytes
     refused: list[str] = []
+    notes: list[str] = []
     files: list[tuple[NewFile, str]] = []
     for attachment in message.parsed.attachments:
         if attachment.size > limit:
             refused.append(f"«{attachment.filename}» ({_megabytes(attachment.size)} МБ)")
             continue
         if attachment.size == 0:
-            handled.notes.append(f"пустое вложение «{attachment.filename}» пропущено")
+            notes.append(f"пустое вложение «{attachment.filename}» пропущено")
             continue
         file = NewFile(
             io.BytesIO(attachment.payload),
@@ -293,7 +300,7 @@ def _store_files(
         try:
             files.append((file, check_file(None, file)))
         except DomainError as error:
-            handled.notes.append(f"вложение «{attachment.filename}» не сохранено: {error.message}")
+            notes.append(f"вложение «{attachment.filename}» не сохранено: {error.message}")
     raw = message.raw
     if 0 < len(raw) <= limit:
         received = timezone.localtime(message.inbound.received_at)
@@ -306,13 +313,8 @@ def _store_files(
         )
         files.append((original, check_file(None, original)))
     elif raw:
-        handled.notes.append("исходное письмо больше лимита вложений: хранится только в журнале")
-    # One change for every file of the message: one lock, one version, one SLA follow-up.
-    ticket_attach_many(
-        actor=None, number=ticket.number, files=files, comment=handled.comment, system_label=label
-    )
-    if refused:
-        _refuse_attachments(message, ticket, refused, context)
+        notes.append("исходное письмо больше лимита вложений: хранится только в журнале")
+    return files, refused, notes
 
 
 def _refuse_attachments(

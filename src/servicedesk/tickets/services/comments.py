@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO
 
@@ -80,8 +81,12 @@ def ticket_comment(
     author_contact: Contact | None = None,
     expected_version: int | None = None,
     system_label: str = "Система",
+    files: Sequence[tuple[NewFile, str]] = (),
 ) -> Comment:
-    """Add a public reply or an internal note; a staff reply counts as the first reaction."""
+    """Add a public reply or an internal note; a staff reply counts as the first reaction.
+
+    `files` (checked by `check_file`) are stored with the comment in the same change.
+    """
     rules.require_text(body, field="body", label="Текст", maximum=rules.TEXT_MAX, required=True)
     if actor is not None and actor.client_id is not None and not is_public:
         raise Forbidden("Пользователь клиента не может оставлять внутренние заметки")
@@ -91,6 +96,8 @@ def ticket_comment(
     comment = apply_comment(
         change, body=body, is_public=is_public, channel=channel, author_contact=author_contact
     )
+    for file, name in files:
+        apply_attachment(change, file, name, comment)
     finish_change(change)
     return comment
 

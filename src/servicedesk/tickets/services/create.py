@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +20,7 @@ from servicedesk.tickets.selectors import default_status
 from servicedesk.tickets.services import effects, rules
 from servicedesk.tickets.services.change import TicketChange, actor_label
 from servicedesk.tickets.services.classify import suggest_service
+from servicedesk.tickets.services.comments import NewFile, apply_attachment
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,13 @@ def ticket_create(
     requester: Contact | None = None,
     system_label: str = "Система",
     created_at: datetime | None = None,
+    files: Sequence[tuple[NewFile, str]] = (),
 ) -> Ticket:
-    """Register a request; a line the client did not buy is flagged, never refused."""
+    """Register a request; a line the client did not buy is flagged, never refused.
+
+    `files` (checked by `check_file`) are attached in the same change: the ticket is
+    born with them, one version and one set of effects, as a mail with attachments is.
+    """
     subject = rules.require_text(
         data.subject, field="subject", label="Тема", maximum=rules.SUBJECT_MAX, required=True
     )
@@ -115,6 +122,8 @@ def ticket_create(
     )
     change.events.remove(created)
     change.events.insert(0, created)
+    for file, name in files:
+        apply_attachment(change, file, name, None)
     TicketEvent.objects.bulk_create(change.events)
     effects.after_create(change)
     return ticket

@@ -1,0 +1,83 @@
+"""Per-process copies of the configuration rows that nearly every ticket write reads.
+
+SLA settings, the catalogue's defaults, the status table: edited a few times a year,
+read several times per new ticket. A copy is re-read after `SNAPSHOT_SECONDS`, and at
+once when this process saves or deletes a row of one of its models, so an edit made
+here counts immediately and one made by another process (the admin in a web worker,
+the huey worker) within seconds, as routing's rota does. What a snapshot returns is
+shared: callers read it and never change it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, Final, Generic, TypeVar
+
+from django.db.models.signals import post_delete, post_save
+
+T = TypeVar("T")
+
+SNAPSHOT_SECONDS: Final = 5.0
+
+_by_model: dict[str, list[Snapshot[Any]]] = {}
+_all: list[Snapshot[Any]] = []
+
+
+class Snapshot(Generic[T]):
+    """A loader whose result is kept for `SNAPSHOT_SECONDS` unless its models change."""
+
+    def __init__(self, load: Callable[[], T]) -> None:
+        self._load = load
+        self._value: T | None = None
+        self._loaded_at: float | None = None
+        self.__doc__ = load.__doc__
+        self.__name__ = load.__name__
+
+    def __call__(self) -> T:
+        now = time.monotonic()
+        if self._loaded_at is None or now - self._loaded_at > SNAPSHOT_SECONDS:
+            self._value = self._load()
+            self._loaded_at = now
+        return self._value  # type: ignore[return-value]
+
+    def forget(self) -> None:
+        self._loaded_at = None
+        self._value = None
+
+
+def snapshot(*model_labels: str) -> Callable[[Callable[[], T]], Snapshot[T]]:
+    """Keep a loader's result per process; `model_labels` ("app.Model") invalidate it."""
+
+    def wrap(load: Callable[[], T]) -> Snapshot[T]:
+        kept = Snapshot(load)
+        _all.append(kept)
+        for label in model_labels:
+            _by_model.setdefault(label.lower(), []).append(kept)
+            # Senders named, never a catch-all receiver: one would cost every save and
+            # turn Django's fast cascading deletes off for every model.
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    forget_changed,
+                    sender=label,
+                    weak=False,
+                    dispatch_uid=f"snapshot-{signal is post_save}-{label.lower()}",
+                )
+        return kept
+
+    return wrap
+
+
+def forget_changed(sender: Any, **_: Any) -> None:
+    """Signal receiver: drop the snapshots that read the model just saved or deleted."""
+    meta = getattr(sender, "_meta", None)
+    if meta is None:
+        return
+    for kept in _by_model.get(meta.label_lower, ()):
+        kept.forget()
+
+
+def forget_snapshots() -> None:
+    """Drop every snapshot (tests call this between tests)."""
+    for kept in _all:
+        kept.forget()
