@@ -191,3 +191,37 @@ def test_two_concurrent_runs_anonymise_each_ticket_once(world) -> None:
     assert sum(done) == 12
     assert TicketEvent.objects.filter(type="anonymised").count() == 12
     assert Contact.objects.filter(anonymised_at__isnull=False).count() == 12
+
+
+def test_an_old_ticket_from_e_mail_loses_the_raw_message_and_the_sender_in_the_mail_log(
+    world,
+) -> None:
+    from servicedesk.channels.email.defaults import load_default_templates
+    from servicedesk.channels.email.intake import email_ingest
+    from servicedesk.channels.email.models import InboundMessage, Mailbox
+    from tests.channels.email.messages import mail
+    from tests.privacy.conftest import months_ago
+
+    load_default_templates()
+    mailbox = Mailbox.objects.create(
+        code="support", name="Поддержка", address="support@plastek.ru", client=world["mega"]
+    )
+    with clock.frozen_at(months_ago(40)):
+        result = email_ingest(
+            mailbox=mailbox,
+            raw=mail(sender="Мария Иванова <maria@example.ru>", subject="Карта 2770000001001"),
+        )
+        ticket = result.inbound.ticket
+        services.ticket_transition(actor=world["agent"], number=ticket.number, status="resolved")
+        services.ticket_transition(actor=world["agent"], number=ticket.number, status="closed")
+    raw_path = Path(result.inbound.raw.path)
+    assert raw_path.exists()
+
+    anonymise_closed(months=36, actor_label="тест")
+
+    inbound = InboundMessage.objects.get(pk=result.inbound.pk)
+    assert not raw_path.exists()
+    assert inbound.raw.name == ""
+    assert (inbound.from_address, inbound.from_name) == ("", "")
+    assert "2770000001001" not in inbound.subject
+    assert inbound.ticket_id == ticket.pk and inbound.outcome == "created"  # the log stays

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
 from servicedesk.accounts.models import Contact, ContactKind, User
+from servicedesk.channels.email.models import InboundMessage
 from servicedesk.core import clock
 from servicedesk.ops.requestid import current_request_id
 from servicedesk.privacy.domain.retention import months_before
@@ -118,6 +119,24 @@ def _known_names(ticket: Ticket) -> list[str]:
     return [name for name in names if name]
 
 
+def _scrub_mail_log(ticket: Ticket, names: list[str]) -> None:
+    """Forget the sender and the raw source of every e-mail that went into the ticket.
+
+    The raw .eml is the same stored file as the ticket's internal attachment, which is
+    already gone; the log keeps only what the desk did with each message.
+    """
+    for inbound in InboundMessage.objects.filter(ticket=ticket):
+        if inbound.raw.name:
+            inbound.raw.delete(save=False)
+        InboundMessage.objects.filter(pk=inbound.pk).update(
+            raw="",
+            from_address="",
+            from_name="",
+            subject=scrub_text(inbound.subject, names)[:300],
+            notes=scrub_text(inbound.notes, names),
+        )
+
+
 def _anonymise_ticket(ticket_pk: int, counts: AnonymisationCounts) -> bool:
     """Scrub one ticket, its comments and events, and delete its files (one transaction)."""
     with transaction.atomic():
@@ -152,6 +171,7 @@ def _anonymise_ticket(ticket_pk: int, counts: AnonymisationCounts) -> bool:
             attachment.file.delete(save=False)
             attachment.delete()
             counts.attachments += 1
+        _scrub_mail_log(ticket, names)
         TicketEvent.objects.create(
             ticket=ticket,
             type=TicketEventType.ANONYMISED.value,

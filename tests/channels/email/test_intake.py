@@ -67,6 +67,9 @@ def test_raw_message_is_kept_privately_and_with_the_ticket_as_an_internal_file(
     assert original.is_public is False
     assert original.filename.startswith("исходное-письмо-") and original.filename.endswith(".eml")
     assert original.size == len(raw)
+    with original.file.open("rb") as handle:
+        assert handle.read() == raw
+    assert original.file.name == inbound.raw.name  # one copy on disk, not two
 
 
 def test_the_same_message_read_twice_is_ingested_once(mailbox: Any) -> None:

@@ -310,6 +310,7 @@ def _files_of(message: Incoming) -> tuple[list[tuple[NewFile, str]], list[str], 
             "message/rfc822",
             len(raw),
             is_public=False,
+            stored_as=message.inbound.raw.name or None,
         )
         files.append((original, check_file(None, original)))
     elif raw:

@@ -129,6 +129,9 @@ class NewFile:
     content_type: str
     size: int
     is_public: bool = True
+    # The name in storage when these bytes are already there (the raw .eml that mail
+    # intake keeps in its log): the attachment points at it instead of writing a copy.
+    stored_as: str | None = None
 
 
 def check_file(actor: User | None, file: NewFile) -> str:
@@ -161,12 +164,16 @@ def apply_attachment(
         uploaded_by=change.actor,
         created_at=change.at,
     )
-    attachment.file.save(name, File(content), save=False)
+    if file.stored_as:
+        attachment.file.name = file.stored_as
+    else:
+        attachment.file.save(name, File(content), save=False)
     try:
         attachment.save()
     except Exception:
         # The file reached the disk but its row did not: do not leave an orphan behind.
-        attachment.file.delete(save=False)
+        if not file.stored_as:
+            attachment.file.delete(save=False)
         raise
     change.record(
         TicketEventType.ATTACHMENT_ADDED,
