@@ -137,23 +137,23 @@ def prefill(total: int) -> float:
                 INSERT INTO sla_slaclock (ticket_id, target, calendar_id, state, target_seconds,
                     elapsed_seconds, elapsed_at, due_at, warn_at, breached_at, stopped_at,
                     next_escalation_at)
-                SELECT t.id, %(target)s, %(calendar)s,
+                SELECT t.id, %(target)s::varchar, %(calendar)s::bigint,
                        CASE WHEN t.status_category IN ('new','open','pending_development')
                             THEN 'running'
                             WHEN t.status_category = 'pending_requester' THEN 'paused'
                             ELSE 'stopped' END,
-                       %(seconds)s, 0, t.created_at,
+                       %(seconds)s::integer, 0, t.created_at,
                        CASE WHEN t.status_category IN ('new','open','pending_development')
-                            THEN t.created_at + %(hours)s * interval '1 hour' END,
+                            THEN t.created_at + %(hours)s::integer * interval '1 hour' END,
                        CASE WHEN t.status_category IN ('new','open','pending_development')
-                            THEN t.created_at + %(hours)s * interval '45 minutes' END,
+                            THEN t.created_at + %(hours)s::integer * interval '45 minutes' END,
                        NULL,
                        CASE WHEN t.status_category IN ('resolved','closed','cancelled')
                             THEN t.created_at + interval '2 hours' END,
                        NULL
                 FROM tickets_ticket t
                 WHERE NOT EXISTS (SELECT 1 FROM sla_slaclock c
-                                  WHERE c.ticket_id = t.id AND c.target = %(target)s)
+                                  WHERE c.ticket_id = t.id AND c.target = %(target)s::varchar)
                 """,
                 {"target": target, "calendar": calendar, "seconds": hours * 3600, "hours": hours},
             )

@@ -160,9 +160,9 @@ def email_ingest(
     row.raw.name = default_storage.save(inbound_raw_path(row, "raw.eml"), ContentFile(raw))
     try:
         with transaction.atomic():
-            row.save(force_insert=True)
             handled = handle_message(inbound=row, parsed=parsed, raw=raw, mailbox=mailbox)
-            record_outcome(row, handled)
+            _apply_outcome(row, handled)
+            row.save(force_insert=True)  # with its outcome: one insert, no update after
     except (OperationalError, InterfaceError):
         default_storage.delete(row.raw.name)
         raise
@@ -209,6 +209,25 @@ def email_ingest_many(*, mailbox: Mailbox, messages: Sequence[RawMail]) -> list[
 
 def record_outcome(row: InboundMessage, handled: Handled) -> None:
     """Write what handling did onto the message row (same transaction as the ticket)."""
+    _apply_outcome(row, handled)
+    row.save(update_fields=[*OUTCOME_FIELDS])
+
+
+OUTCOME_FIELDS: Final = (
+    "status",
+    "outcome",
+    "reason",
+    "ticket",
+    "comment",
+    "contact",
+    "quote_start",
+    "notes",
+    "error",
+    "processed_at",
+)
+
+
+def _apply_outcome(row: InboundMessage, handled: Handled) -> None:
     row.status = handled.status
     row.outcome = handled.outcome
     row.reason = handled.reason[:300]
@@ -219,20 +238,6 @@ def record_outcome(row: InboundMessage, handled: Handled) -> None:
     row.notes = "\n".join(handled.notes)
     row.error = ""
     row.processed_at = clock.now()
-    row.save(
-        update_fields=[
-            "status",
-            "outcome",
-            "reason",
-            "ticket",
-            "comment",
-            "contact",
-            "quote_start",
-            "notes",
-            "error",
-            "processed_at",
-        ]
-    )
 
 
 def _result(row: InboundMessage, handled: Handled) -> IngestResult:
