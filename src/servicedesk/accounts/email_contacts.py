@@ -42,7 +42,6 @@ def contact_by_email(address: str | None) -> Contact | None:
     return owner.contact if owner is not None else None
 
 
-@transaction.atomic
 def contact_for_email(
     *, address: str, name: str = "", client: Client | None
 ) -> tuple[Contact, bool]:

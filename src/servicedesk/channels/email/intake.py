@@ -101,10 +101,16 @@ def _identity(
     message_id = (
         f"{fingerprint}@synthesised.invalid" if parsed.message_id_synthesised else parsed.message_id
     )
-    earlier = list(InboundMessage.objects.filter(mailbox=mailbox, message_id=message_id))
-    same = next((row for row in earlier if row.content_sha256 == fingerprint), None)
+    # Nearly always empty: read only what tells copies apart, the whole row for a copy.
+    earlier = list(
+        InboundMessage.objects.filter(mailbox=mailbox, message_id=message_id)
+        .order_by()
+        .values_list("pk", "content_sha256")
+    )
+    same = next((pk for pk, digest in earlier if digest == fingerprint), None)
     if same is not None:
-        return message_id, same.dedupe_key, same
+        row = InboundMessage.objects.select_related("ticket").get(pk=same)
+        return message_id, row.dedupe_key, row
     key = message_id if not earlier else f"{message_id}#{fingerprint[:16]}"
     return message_id, key, None
 
