@@ -56,3 +56,18 @@ def test_deleting_the_sla_settings_is_noticed_at_once(world: dict[str, Any]) -> 
     SlaSettings.objects.get().delete()
     with pytest.raises(ValidationFailed, match="SLA не настроено"):
         sla_settings()
+
+
+def test_a_load_that_overlaps_an_edit_is_not_kept() -> None:
+    loads: list[int] = []
+
+    def load() -> int:
+        loads.append(len(loads))
+        if len(loads) == 1:
+            kept.forget()  # another thread saved the row while this one was reading it
+        return len(loads)
+
+    kept = snapshots.Snapshot(load)
+    assert kept() == 1  # the caller gets what it read…
+    assert kept() == 2  # …but the next call reads again
+    assert kept() == 2  # and that one is kept

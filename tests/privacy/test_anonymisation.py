@@ -225,3 +225,26 @@ def test_an_old_ticket_from_e_mail_loses_the_raw_message_and_the_sender_in_the_m
     assert (inbound.from_address, inbound.from_name) == ("", "")
     assert "2770000001001" not in inbound.subject
     assert inbound.ticket_id == ticket.pk and inbound.outcome == "created"  # the log stays
+
+
+def test_a_ticket_anonymised_before_the_mail_log_was_scrubbed_is_put_right(world) -> None:
+    from servicedesk.channels.email.defaults import load_default_templates
+    from servicedesk.channels.email.intake import email_ingest
+    from servicedesk.channels.email.models import InboundMessage, Mailbox
+    from servicedesk.privacy.models import AnonymisedTicket
+    from tests.channels.email.messages import mail
+
+    load_default_templates()
+    mailbox = Mailbox.objects.create(
+        code="support", name="Поддержка", address="support@plastek.ru", client=world["mega"]
+    )
+    result = email_ingest(mailbox=mailbox, raw=mail(sender="Мария <maria@example.ru>"))
+    # as an earlier version left it: the ticket marked anonymised, its mail log untouched
+    AnonymisedTicket.objects.create(ticket=result.inbound.ticket, at=clock.now())
+    raw_path = Path(result.inbound.raw.path)
+
+    anonymise_closed(months=36, actor_label="тест")
+
+    inbound = InboundMessage.objects.get(pk=result.inbound.pk)
+    assert (inbound.raw.name, inbound.from_address, inbound.from_name) == ("", "", "")
+    assert not raw_path.exists()

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Final, Generic, TypeVar
 
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import post_delete, post_save
 
 T = TypeVar("T")
@@ -25,25 +26,33 @@ _all: list[Snapshot[Any]] = []
 
 
 class Snapshot(Generic[T]):
-    """A loader whose result is kept for `SNAPSHOT_SECONDS` unless its models change."""
+    """A loader whose result is kept for `SNAPSHOT_SECONDS` unless its models change.
+
+    Safe under threads: the value and its time are one tuple, read once; a load that
+    overlapped a `forget` is returned to its caller but not kept.
+    """
 
     def __init__(self, load: Callable[[], T]) -> None:
         self._load = load
-        self._value: T | None = None
-        self._loaded_at: float | None = None
+        self._kept: tuple[float, T] | None = None
+        self._generation = 0
         self.__doc__ = load.__doc__
         self.__name__ = load.__name__
 
     def __call__(self) -> T:
+        kept = self._kept
         now = time.monotonic()
-        if self._loaded_at is None or now - self._loaded_at > SNAPSHOT_SECONDS:
-            self._value = self._load()
-            self._loaded_at = now
-        return self._value  # type: ignore[return-value]
+        if kept is not None and now - kept[0] <= SNAPSHOT_SECONDS:
+            return kept[1]
+        generation = self._generation
+        value = self._load()
+        if generation == self._generation:
+            self._kept = (now, value)
+        return value
 
     def forget(self) -> None:
-        self._loaded_at = None
-        self._value = None
+        self._generation += 1
+        self._kept = None
 
 
 def snapshot(*model_labels: str) -> Callable[[Callable[[], T]], Snapshot[T]]:
@@ -68,13 +77,18 @@ def snapshot(*model_labels: str) -> Callable[[Callable[[], T]], Snapshot[T]]:
     return wrap
 
 
-def forget_changed(sender: Any, **_: Any) -> None:
-    """Signal receiver: drop the snapshots that read the model just saved or deleted."""
+def forget_changed(sender: Any, using: str = DEFAULT_DB_ALIAS, **_: Any) -> None:
+    """Signal receiver: drop the snapshots that read the model just saved or deleted.
+
+    Dropped now, for this transaction, and again at COMMIT: another thread may have read
+    the old row in between and must not keep it.
+    """
     meta = getattr(sender, "_meta", None)
     if meta is None:
         return
     for kept in _by_model.get(meta.label_lower, ()):
         kept.forget()
+        transaction.on_commit(kept.forget, using=using)
 
 
 def forget_snapshots() -> None:

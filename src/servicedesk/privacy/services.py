@@ -137,6 +137,22 @@ def _scrub_mail_log(ticket: Ticket, names: list[str]) -> None:
         )
 
 
+def _anonymised_with_mail_left() -> list[int]:
+    """Return anonymised tickets whose mail log still holds a sender or a raw message.
+
+    Tickets anonymised before the mail log was scrubbed too; a run puts them right.
+    """
+    return list(
+        InboundMessage.objects.filter(
+            ticket__in=AnonymisedTicket.objects.values("ticket_id"), ticket__isnull=False
+        )
+        .exclude(raw="", from_address="", from_name="")
+        .order_by()
+        .values_list("ticket_id", flat=True)
+        .distinct()
+    )
+
+
 def _anonymise_ticket(ticket_pk: int, counts: AnonymisationCounts) -> bool:
     """Scrub one ticket, its comments and events, and delete its files (one transaction)."""
     with transaction.atomic():
@@ -232,6 +248,9 @@ def anonymise_closed(*, months: int, actor_label: str) -> AnonymisationRun:
     counts = AnonymisationCounts()
     for ticket_pk in list(eligible_tickets(months).values_list("pk", flat=True)):
         _anonymise_ticket(ticket_pk, counts)
+    for ticket_pk in _anonymised_with_mail_left():
+        with transaction.atomic():
+            _scrub_mail_log(Ticket.objects.get(pk=ticket_pk), [])
     for contact_pk in list(eligible_contacts().values_list("pk", flat=True)):
         _anonymise_contact(contact_pk, counts)
     run = AnonymisationRun.objects.create(

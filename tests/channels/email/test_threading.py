@@ -230,3 +230,28 @@ def test_the_mailbox_default_service_and_client_apply_to_new_tickets(
 
     assert ticket.service == service
     assert ticket.client == world["apteka"]
+
+
+def test_a_reply_keeps_its_files_and_raw_message_with_its_comment_in_one_change(
+    mailbox: Any,
+) -> None:
+    ticket = opened(mailbox, message_id="first@shop-ural.ru")
+    version = Ticket.objects.get(pk=ticket.pk).version
+    raw = mail(
+        subject="Re: Касса не печатает чек",
+        in_reply_to="first@shop-ural.ru",
+        attachments=[("чек.pdf", b"%PDF-1.4 receipt", "application/pdf")],
+    )
+
+    result = email_ingest(mailbox=mailbox, raw=raw)
+
+    assert result.outcome == "appended" and result.inbound is not None
+    comment = Comment.objects.get(ticket=ticket)
+    files = {a.filename: a for a in comment.attachments.all()}
+    assert "чек.pdf" in files and files["чек.pdf"].is_public
+    (original,) = [a for name, a in files.items() if name.endswith(".eml")]
+    assert not original.is_public
+    assert original.file.name == result.inbound.raw.name
+    with original.file.open("rb") as handle:
+        assert handle.read() == raw
+    assert Ticket.objects.get(pk=ticket.pk).version == version + 1  # one change, not two

@@ -170,7 +170,8 @@ def email_ingest(
             _apply_outcome(row, handled)
             row.save(force_insert=True)  # with its outcome: one insert, no update after
     except (OperationalError, InterfaceError):
-        default_storage.delete(row.raw.name)
+        # The file stays: a connection lost at COMMIT may have committed, and then the log
+        # row and the ticket's raw attachment both point at it. An orphan file is cheap.
         raise
     except IntegrityError:
         _, _, earlier = _identity(mailbox, parsed, fingerprint)
