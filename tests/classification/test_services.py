@@ -328,3 +328,52 @@ def test_first_model_learns_the_labels_already_given(
     assert suggestion is not None
     model = ClassifierModel.objects.get(is_active=True)
     assert (model.label_count, suggestion.model_version) == (1, model.version)
+
+
+def test_a_prepared_batch_answers_with_one_model_call_and_the_same_suggestions(
+    plastek: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from servicedesk.routing.classifier import ServiceClassifier
+
+    alone = [
+        services.classification_suggest(REPORT_SUBJECT, REPORT_TEXT),
+        services.classification_suggest(ODD_SUBJECT, ODD_TEXT),
+    ]
+    calls: list[int] = []
+    real = ServiceClassifier.predict_documents
+
+    def counted(self: Any, documents: Any, top_k: int = 3) -> Any:
+        calls.append(len(documents))
+        return real(self, documents, top_k)
+
+    monkeypatch.setattr(ServiceClassifier, "predict_documents", counted)
+    with services.classification_prepared([(REPORT_SUBJECT, REPORT_TEXT), (ODD_SUBJECT, ODD_TEXT)]):
+        batched = [
+            services.classification_suggest(REPORT_SUBJECT, REPORT_TEXT),
+            services.classification_suggest(f"  {ODD_SUBJECT}", f"{ODD_TEXT}\n"),  # trimmed alike
+        ]
+        assert calls == [2]
+        services.classification_suggest("Не печатает чек", "Касса не печатает чек")
+        assert calls == [2, 1]  # not prepared: classified on its own
+    assert batched == alone
+    services.classification_suggest(REPORT_SUBJECT, REPORT_TEXT)
+    assert calls == [2, 1, 1]  # the block is over
+
+
+def test_a_batch_the_classifier_fails_on_falls_back_to_one_by_one(
+    plastek: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from servicedesk.routing.classifier import ServiceClassifier
+
+    services.classification_suggest(REPORT_SUBJECT, REPORT_TEXT)  # the first model exists
+    real = ServiceClassifier.predict_documents
+
+    def fails_for_many(self: Any, documents: Any, top_k: int = 3) -> Any:
+        if len(documents) > 1:
+            raise RuntimeError("сбой модели")
+        return real(self, documents, top_k)
+
+    monkeypatch.setattr(ServiceClassifier, "predict_documents", fails_for_many)
+    with services.classification_prepared([(REPORT_SUBJECT, REPORT_TEXT), (ODD_SUBJECT, ODD_TEXT)]):
+        suggestion = services.classification_suggest(REPORT_SUBJECT, REPORT_TEXT)
+    assert suggestion is not None and suggestion.predictions[0].service == "report"

@@ -14,6 +14,9 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -48,15 +51,17 @@ from servicedesk.routing.classifier import (
     MODEL_FORMAT,
     Evaluation,
     IncompatibleModelError,
+    Prediction,
     ServiceClassifier,
     cross_validate,
     train,
 )
-from servicedesk.routing.classifier.text import mask_identifiers
+from servicedesk.routing.classifier.text import mask_identifiers, normalise_for_classification
 
 __all__ = [
     "Suggestion",
     "classification_activate",
+    "classification_prepared",
     "classification_record_label",
     "classification_reset_cache",
     "classification_retrain_if_due",
@@ -126,20 +131,68 @@ def classification_suggest(subject: str, text: str) -> Suggestion | None:
 
     Trains a first model from the seed set (and any labels) when there is none, so a
     fresh install classifies from its first request. Returns None only when
-    classification is switched off.
+    classification is switched off. Inside `classification_prepared`, a request it
+    classified already is answered from there.
     """
     state = _desk_state()
     if not state.enabled:
         return None
+    clipped = clip_for_classification(subject, text)
+    prepared = _prepared.get()
+    if prepared:
+        found = prepared.get(normalise_for_classification(*clipped))
+        if found is not None:
+            return found
     classifier = _serving_classifier(state)
-    clipped_subject, clipped_text = clip_for_classification(subject, text)
-    ranked = classifier.predict(clipped_subject, clipped_text, top_k=len(classifier.labels))
+    ranked = classifier.predict(*clipped, top_k=len(classifier.labels))
+    return _suggestion(classifier, state, ranked)
+
+
+def _suggestion(
+    classifier: ServiceClassifier, state: _DeskState, ranked: tuple[Prediction, ...]
+) -> Suggestion:
     return Suggestion(
         predictions=suggestable(ranked, state.active_services),
         model_version=classifier.version,
         threshold=state.threshold,
         auto_applicable=state.auto_applicable,
     )
+
+
+_prepared: ContextVar[dict[str, Suggestion] | None] = ContextVar(
+    "classification_prepared", default=None
+)
+
+
+@contextmanager
+def classification_prepared(requests: Sequence[tuple[str, str]]) -> Iterator[None]:
+    """Classify many (subject, text) requests in one model call for the block inside.
+
+    For batches (a mail poll, an import): `classification_suggest` inside the block
+    answers a request classified here without calling the model again. A failure here
+    only loses the speed-up: each request is then classified on its own.
+    """
+    prepared: dict[str, Suggestion] = {}
+    state = _desk_state()
+    if state.enabled and requests:
+        documents = [
+            normalise_for_classification(*clip_for_classification(subject, text))
+            for subject, text in requests
+        ]
+        try:
+            with transaction.atomic():  # a failed first training leaves no trace
+                classifier = _serving_classifier(state)
+            ranked_rows = classifier.predict_documents(documents, top_k=len(classifier.labels))
+        except Exception:
+            logger.exception("classifier failed for a batch; requests are classified one by one")
+        else:
+            for document, ranked in zip(documents, ranked_rows, strict=True):
+                prepared[document] = _suggestion(classifier, state, ranked)
+    token = _prepared.set(prepared)
+    try:
+        yield
+    finally:
+        _prepared.reset(token)
 
 
 def classification_record_label(

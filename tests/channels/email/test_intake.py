@@ -269,3 +269,33 @@ def test_a_failed_retry_keeps_the_message_in_quarantine_with_the_new_error(
     assert kept.attempts == 2
     assert "ValueError: всё ещё сломано" in kept.error
     assert not Ticket.objects.exists()
+
+
+def test_a_batch_classifies_its_new_requests_in_one_model_call(
+    mailbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from servicedesk.channels.email.intake import RawMail, email_ingest_many
+    from servicedesk.routing.classifier import ServiceClassifier
+
+    email_ingest(mailbox=mailbox, raw=mail(message_id="old@shop-ural.ru"))  # a model exists
+    calls: list[int] = []
+    real = ServiceClassifier.predict_documents
+
+    def counted(self: Any, documents: Any, top_k: int = 3) -> Any:
+        calls.append(len(documents))
+        return real(self, documents, top_k)
+
+    monkeypatch.setattr(ServiceClassifier, "predict_documents", counted)
+    batch = [
+        mail(subject="Не начислились баллы по карте", body="Покупка вчера, баллов нет."),
+        mail(subject="Отчёт по продажам за октябрь", body="Пришлите выгрузку, пожалуйста."),
+        mail(subject="Re: Касса не печатает чек", in_reply_to="old@shop-ural.ru"),
+        mail(subject="Сканер не читает карты", body="Сканер на кассе 3 молчит."),
+    ]
+
+    results = email_ingest_many(mailbox=mailbox, messages=[RawMail(raw) for raw in batch])
+
+    assert [r.outcome for r in results] == ["created", "created", "appended", "created"]
+    assert calls == [3]  # the three new requests together, nothing one by one
+    for ticket in Ticket.objects.exclude(subject="Касса не печатает чек"):
+        assert ticket.suggested_services, ticket.subject

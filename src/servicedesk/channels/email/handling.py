@@ -231,16 +231,16 @@ def _append_or_create(
             quote_start=quote_start if body else None,
         )
     contact = _sender_contact(message, mailbox.client)
+    subject, description = _new_ticket_text(parsed, message.raw)
     if parsed.unparseable:
-        body = _unreadable_description(parsed, message.raw)
         quote_start = None
     ticket = ticket_create(
         actor=None,
         data=NewTicket(
-            subject=_ticket_subject(parsed),
+            subject=subject,
             client=mailbox.client.code,
             channel=Channel.EMAIL,
-            description=body,
+            description=description,
             service=mailbox.default_service.code if mailbox.default_service else None,
         ),
         requester=contact,
@@ -488,6 +488,29 @@ def body_and_quote(parsed: ParsedMessage) -> tuple[str, int | None]:
         if quote_start is not None and quote_start >= TEXT_MAX - len(TRUNCATED):
             quote_start = None
     return body, quote_start
+
+
+def _new_ticket_text(parsed: ParsedMessage, raw: bytes) -> tuple[str, str]:
+    """Return the subject and description a ticket opened by this message gets."""
+    if parsed.unparseable:
+        return _ticket_subject(parsed), _unreadable_description(parsed, raw)
+    return _ticket_subject(parsed), body_and_quote(parsed)[0]
+
+
+def likely_new_request(
+    mailbox: Mailbox, parsed: ParsedMessage, raw: bytes
+) -> tuple[str, str] | None:
+    """Return (subject, description) if this message will probably open a ticket to classify.
+
+    A guess made before handling, for classifying a batch at once: replies, bounces,
+    auto-replies and mail to a mailbox with a default service are left out. A wrong
+    guess costs a little time, never a wrong answer (handling decides).
+    """
+    if mailbox.default_service_id is not None or parsed.in_reply_to or parsed.references:
+        return None
+    if parsed.bounce is not None or parsed.auto_submitted is not None:
+        return None
+    return _new_ticket_text(parsed, raw)
 
 
 def _ticket_subject(parsed: ParsedMessage) -> str:

@@ -22,7 +22,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 
-from servicedesk.channels.email.handling import Handled, handle_message
+from servicedesk.channels.email.handling import Handled, handle_message, likely_new_request
 from servicedesk.channels.email.models import (
     InboundMessage,
     InboundOutcome,
@@ -32,6 +32,7 @@ from servicedesk.channels.email.models import (
     inbound_raw_path,
 )
 from servicedesk.channels.email.parse import ParsedMessage, parse_message
+from servicedesk.classification.services import classification_prepared
 from servicedesk.core import clock
 
 logger = logging.getLogger(__name__)
@@ -131,13 +132,16 @@ def email_ingest(
     source: str = InboundSource.PIPE,
     imap_uid: int | None = None,
     uidvalidity: int | None = None,
+    parsed: ParsedMessage | None = None,
 ) -> IngestResult:
     """Ingest one raw message into `mailbox`; never lose it, never take it twice.
 
     Database outages propagate (the caller leaves the message on the server and tries
     again); anything else that goes wrong while handling it quarantines the message.
+    `parsed` is `parse_message(raw)` when the caller has it already.
     """
-    parsed = parse_message(raw)
+    if parsed is None:
+        parsed = parse_message(raw)
     fingerprint = content_fingerprint(parsed, raw)
     message_id, key, earlier = _identity(mailbox, parsed, fingerprint)
     if earlier is not None:
@@ -199,9 +203,16 @@ def email_ingest_many(*, mailbox: Mailbox, messages: Sequence[RawMail]) -> list[
 
     One commit for the batch instead of one per message; a message that fails is still
     quarantined alone (its savepoint is rolled back) and the others go on. The caller
-    flags the batch on the server only after this returns, i.e. after the commit.
+    flags the batch on the server only after this returns, i.e. after the commit. The
+    requests likely to open tickets are classified together first, in one model call.
     """
-    with transaction.atomic():
+    parsed = [parse_message(message.raw) for message in messages]
+    requests = [
+        text
+        for message, one in zip(messages, parsed, strict=True)
+        if (text := likely_new_request(mailbox, one, message.raw)) is not None
+    ]
+    with classification_prepared(requests), transaction.atomic():
         return [
             email_ingest(
                 mailbox=mailbox,
@@ -209,8 +220,9 @@ def email_ingest_many(*, mailbox: Mailbox, messages: Sequence[RawMail]) -> list[
                 source=message.source,
                 imap_uid=message.imap_uid,
                 uidvalidity=message.uidvalidity,
+                parsed=one,
             )
-            for message in messages
+            for message, one in zip(messages, parsed, strict=True)
         ]
 
 
