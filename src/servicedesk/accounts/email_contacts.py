@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 
 from servicedesk.accounts.models import Client, Contact, ContactEmail, ContactKind
 from servicedesk.core.errors import ValidationFailed
+from servicedesk.core.queries import unique_row
 
 MAX_ADDRESS_LENGTH = 254
 
@@ -34,10 +35,8 @@ def contact_by_email(address: str | None) -> Contact | None:
     normalised = normalise_email(address)
     if normalised is None:
         return None
-    owner = (
-        ContactEmail.objects.select_related("contact", "contact__client")
-        .filter(address=normalised)
-        .first()
+    owner = unique_row(
+        ContactEmail.objects.select_related("contact", "contact__client").filter(address=normalised)
     )
     return owner.contact if owner is not None else None
 

@@ -18,6 +18,7 @@ from servicedesk.accounts.models import User
 from servicedesk.accounts.roles import Role
 from servicedesk.catalog.models import Service, SlaLevel
 from servicedesk.core.errors import Forbidden, NotFound
+from servicedesk.core.queries import unique_row
 from servicedesk.core.snapshots import snapshot
 from servicedesk.sla import selectors as sla
 from servicedesk.tickets.domain.events import TicketEventType
@@ -123,7 +124,7 @@ def access_ticket(actor: User, number: str | int, *, for_update: bool = False) -
     queryset = one_with_related(visible_tickets(actor))
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
-    ticket = queryset.filter(number=parse_ticket_number(number)).first()
+    ticket = unique_row(queryset.filter(number=parse_ticket_number(number)))
     if ticket is None:
         raise NotFound(f"Обращение «{number}» не найдено")
     return ticket
@@ -134,7 +135,7 @@ def system_ticket(number: str | int, *, for_update: bool = False) -> Ticket:
     queryset = one_with_related(Ticket.objects.all())
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
-    ticket = queryset.filter(number=parse_ticket_number(number)).first()
+    ticket = unique_row(queryset.filter(number=parse_ticket_number(number)))
     if ticket is None:
         raise NotFound(f"Обращение «{number}» не найдено")
     return ticket

@@ -6,6 +6,7 @@ from servicedesk.accounts.models import Client, Contact, Outlet, SupportLine, Us
 from servicedesk.catalog.models import Service, SlaLevel
 from servicedesk.catalog.selectors import effective_sla_level
 from servicedesk.core.errors import Forbidden, NotFound, ValidationFailed
+from servicedesk.core.queries import unique_row
 from servicedesk.tickets.domain.events import TicketEventType
 from servicedesk.tickets.services.change import TicketChange
 
@@ -75,7 +76,7 @@ def client_by_code(actor: User | None, code: str) -> Client:
         if actor.client is None or actor.client.code != code:
             raise NotFound(f"Клиент «{code}» не найден", field="client")
         return actor.client
-    client = Client.objects.select_related("contract").filter(code=code).first()
+    client = unique_row(Client.objects.select_related("contract").filter(code=code))
     if client is None:
         raise ValidationFailed(f"Клиент «{code}» не найден", field="client")
     if not client.is_active:
