@@ -78,6 +78,22 @@ class ApiCaller:
         return self._call("delete", path, **kwargs)
 
 
+@pytest.fixture
+def model_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the classifier's model calls: one entry per call, how many texts it had."""
+    from servicedesk.routing.classifier import ServiceClassifier
+
+    calls: list[int] = []
+    real = ServiceClassifier.predict_documents
+
+    def counted(self: Any, documents: Any, top_k: int = 3) -> Any:
+        calls.append(len(documents))
+        return real(self, documents, top_k)
+
+    monkeypatch.setattr(ServiceClassifier, "predict_documents", counted)
+    return calls
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     """Start every test with empty rate-limit counters (the test cache is per process)."""

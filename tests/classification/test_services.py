@@ -331,22 +331,14 @@ def test_first_model_learns_the_labels_already_given(
 
 
 def test_a_prepared_batch_answers_with_one_model_call_and_the_same_suggestions(
-    plastek: None, monkeypatch: pytest.MonkeyPatch
+    plastek: None, model_calls: list[int]
 ) -> None:
-    from servicedesk.routing.classifier import ServiceClassifier
-
     alone = [
         services.classification_suggest(REPORT_SUBJECT, REPORT_TEXT),
         services.classification_suggest(ODD_SUBJECT, ODD_TEXT),
     ]
-    calls: list[int] = []
-    real = ServiceClassifier.predict_documents
-
-    def counted(self: Any, documents: Any, top_k: int = 3) -> Any:
-        calls.append(len(documents))
-        return real(self, documents, top_k)
-
-    monkeypatch.setattr(ServiceClassifier, "predict_documents", counted)
+    calls = model_calls
+    calls.clear()
     with services.classification_prepared([(REPORT_SUBJECT, REPORT_TEXT), (ODD_SUBJECT, ODD_TEXT)]):
         batched = [
             services.classification_suggest(REPORT_SUBJECT, REPORT_TEXT),

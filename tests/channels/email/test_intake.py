@@ -272,20 +272,13 @@ def test_a_failed_retry_keeps_the_message_in_quarantine_with_the_new_error(
 
 
 def test_a_batch_classifies_its_new_requests_in_one_model_call(
-    mailbox: Any, monkeypatch: pytest.MonkeyPatch
+    mailbox: Any, model_calls: list[int]
 ) -> None:
     from servicedesk.channels.email.intake import RawMail, email_ingest_many
-    from servicedesk.routing.classifier import ServiceClassifier
 
     email_ingest(mailbox=mailbox, raw=mail(message_id="old@shop-ural.ru"))  # a model exists
-    calls: list[int] = []
-    real = ServiceClassifier.predict_documents
-
-    def counted(self: Any, documents: Any, top_k: int = 3) -> Any:
-        calls.append(len(documents))
-        return real(self, documents, top_k)
-
-    monkeypatch.setattr(ServiceClassifier, "predict_documents", counted)
+    calls = model_calls
+    calls.clear()
     batch = [
         mail(subject="Не начислились баллы по карте", body="Покупка вчера, баллов нет."),
         mail(subject="Отчёт по продажам за октябрь", body="Пришлите выгрузку, пожалуйста."),
