@@ -198,7 +198,7 @@ def test_an_old_ticket_from_e_mail_loses_the_raw_message_and_the_sender_in_the_m
 ) -> None:
     from servicedesk.channels.email.defaults import load_default_templates
     from servicedesk.channels.email.intake import email_ingest
-    from servicedesk.channels.email.models import InboundMessage, Mailbox
+    from servicedesk.channels.email.models import InboundMessage, Mailbox, OutboundMessage
     from tests.channels.email.messages import mail
     from tests.privacy.conftest import months_ago
 
@@ -225,12 +225,16 @@ def test_an_old_ticket_from_e_mail_loses_the_raw_message_and_the_sender_in_the_m
     assert (inbound.from_address, inbound.from_name) == ("", "")
     assert "2770000001001" not in inbound.subject
     assert inbound.ticket_id == ticket.pk and inbound.outcome == "created"  # the log stays
+    acknowledgement = OutboundMessage.objects.get(ticket=ticket, kind="received")
+    assert acknowledgement.to_address == ""
+    assert "2770000001001" not in acknowledgement.subject + acknowledgement.body
+    assert acknowledgement.status  # what was sent, and when, stays
 
 
 def test_a_ticket_anonymised_before_the_mail_log_was_scrubbed_is_put_right(world) -> None:
     from servicedesk.channels.email.defaults import load_default_templates
     from servicedesk.channels.email.intake import email_ingest
-    from servicedesk.channels.email.models import InboundMessage, Mailbox
+    from servicedesk.channels.email.models import InboundMessage, Mailbox, OutboundMessage
     from servicedesk.privacy.models import AnonymisedTicket
     from tests.channels.email.messages import mail
 
@@ -248,3 +252,4 @@ def test_a_ticket_anonymised_before_the_mail_log_was_scrubbed_is_put_right(world
     inbound = InboundMessage.objects.get(pk=result.inbound.pk)
     assert (inbound.raw.name, inbound.from_address, inbound.from_name) == ("", "", "")
     assert not raw_path.exists()
+    assert not OutboundMessage.objects.exclude(to_address="").exists()

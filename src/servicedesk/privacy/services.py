@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
 from servicedesk.accounts.models import Contact, ContactKind, User
-from servicedesk.channels.email.models import InboundMessage
+from servicedesk.channels.email.models import InboundMessage, OutboundMessage
 from servicedesk.core import clock
 from servicedesk.ops.requestid import current_request_id
 from servicedesk.privacy.domain.retention import months_before
@@ -120,10 +120,12 @@ def _known_names(ticket: Ticket) -> list[str]:
 
 
 def _scrub_mail_log(ticket: Ticket, names: list[str]) -> None:
-    """Forget the sender and the raw source of every e-mail that went into the ticket.
+    """Forget the people in every e-mail that went into or out of the ticket.
 
-    The raw .eml is the same stored file as the ticket's internal attachment, which is
-    already gone; the log keeps only what the desk did with each message.
+    Incoming: the sender and the raw source (the same stored file as the ticket's
+    internal attachment, which is already gone). Outgoing: the recipient, and names,
+    phones, cards and addresses in the subject and text. Both logs keep what the desk
+    did with each message.
     """
     for inbound in InboundMessage.objects.filter(ticket=ticket):
         if inbound.raw.name:
@@ -135,22 +137,31 @@ def _scrub_mail_log(ticket: Ticket, names: list[str]) -> None:
             subject=scrub_text(inbound.subject, names)[:300],
             notes=scrub_text(inbound.notes, names),
         )
+    for outbound in OutboundMessage.objects.filter(ticket=ticket).only("pk", "subject", "body"):
+        OutboundMessage.objects.filter(pk=outbound.pk).update(
+            to_address="",
+            subject=scrub_text(outbound.subject, names)[:500],
+            body=scrub_text(outbound.body, names),
+        )
 
 
 def _anonymised_with_mail_left() -> list[int]:
-    """Return anonymised tickets whose mail log still holds a sender or a raw message.
+    """Return anonymised tickets whose mail logs still hold an address or a raw message.
 
     Tickets anonymised before the mail log was scrubbed too; a run puts them right.
     """
-    return list(
-        InboundMessage.objects.filter(
-            ticket__in=AnonymisedTicket.objects.values("ticket_id"), ticket__isnull=False
-        )
+    anonymised = AnonymisedTicket.objects.values("ticket_id")
+    incoming = (
+        InboundMessage.objects.filter(ticket__in=anonymised, ticket__isnull=False)
         .exclude(raw="", from_address="", from_name="")
-        .order_by()
         .values_list("ticket_id", flat=True)
-        .distinct()
     )
+    outgoing = (
+        OutboundMessage.objects.filter(ticket__in=anonymised)
+        .exclude(to_address="")
+        .values_list("ticket_id", flat=True)
+    )
+    return sorted(set(incoming) | set(outgoing))
 
 
 def _anonymise_ticket(ticket_pk: int, counts: AnonymisationCounts) -> bool:
