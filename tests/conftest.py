@@ -51,12 +51,11 @@ def _fresh_options(request: pytest.FixtureRequest) -> Iterator[None]:
     from servicedesk.classification.services import classification_reset_cache
     from servicedesk.core.options import desk_options
     from servicedesk.core.snapshots import forget_snapshots
-    from servicedesk.routing.selectors import forget_cached_rota, forget_cached_rules
+    from servicedesk.routing.selectors import forget_cached_rules
 
     def forget() -> None:
         desk_options.cache_clear()
         forget_cached_rules()
-        forget_cached_rota()
         classification_reset_cache()
         pagination.forget_estimates()
         forget_snapshots()

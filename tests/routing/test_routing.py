@@ -274,3 +274,22 @@ def test_schedule_edits_here_count_at_once_and_other_processes_within_seconds(
     monkeypatch.setattr(selectors.time, "monotonic", lambda: later)
     assert working() == {"sql2"}
     assert create(team, service="report").assignee == team["sql2"]
+
+
+def test_a_role_given_or_taken_here_counts_for_routing_at_once(team: dict[str, Any]) -> None:
+    from django.contrib.auth.models import Group
+
+    from servicedesk.routing.selectors import role_members
+
+    def sysadmins() -> list[str]:
+        return [person.username for person in role_members(Role.SYSADMIN)]
+
+    assert sysadmins() == ["admin1"]
+    group = Group.objects.get(name=Role.SYSADMIN)
+    team["sql2"].groups.add(group)
+    assert sysadmins() == ["admin1", "sql2"]
+    team["admin1"].is_active = False
+    team["admin1"].save()
+    assert sysadmins() == ["sql2"]
+    team["sql2"].groups.remove(group)
+    assert sysadmins() == []

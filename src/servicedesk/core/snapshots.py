@@ -11,66 +11,71 @@ shared: callers read it and never change it.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, Final, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 T = TypeVar("T")
 
 SNAPSHOT_SECONDS: Final = 5.0
+KEYS_KEPT: Final = 64
 
 _by_model: dict[str, list[Snapshot[Any]]] = {}
 _all: list[Snapshot[Any]] = []
 
 
 class Snapshot(Generic[T]):
-    """A loader whose result is kept for `SNAPSHOT_SECONDS` unless its models change.
+    """A loader whose results are kept for `SNAPSHOT_SECONDS` unless its models change.
 
-    Safe under threads: the value and its time are one tuple, read once; a load that
-    overlapped a `forget` is returned to its caller but not kept.
+    The loader's arguments are the key (routing keeps a rota per day and instant, role
+    members per role); at most `KEYS_KEPT` keys are kept. Safe under threads: the kept
+    values are one dict, replaced and never changed in place; a load that overlapped
+    a `forget` is returned to its caller but not kept.
     """
 
-    def __init__(self, load: Callable[[], T]) -> None:
+    def __init__(self, load: Callable[..., T]) -> None:
         self._load = load
-        self._kept: tuple[float, T] | None = None
+        self._kept: dict[tuple[Hashable, ...], tuple[float, T]] = {}
         self._generation = 0
         self.__doc__ = load.__doc__
         self.__name__ = load.__name__
 
-    def __call__(self) -> T:
-        kept = self._kept
+    def __call__(self, *key: Hashable) -> T:
+        kept = self._kept.get(key)
         now = time.monotonic()
         if kept is not None and now - kept[0] <= SNAPSHOT_SECONDS:
             return kept[1]
         generation = self._generation
-        value = self._load()
+        value = self._load(*key)
         if generation == self._generation:
-            self._kept = (now, value)
+            others = self._kept if len(self._kept) < KEYS_KEPT else {}
+            self._kept = {**others, key: (now, value)}
         return value
 
     def forget(self) -> None:
         self._generation += 1
-        self._kept = None
+        self._kept = {}
 
 
-def snapshot(*model_labels: str) -> Callable[[Callable[[], T]], Snapshot[T]]:
-    """Keep a loader's result per process; `model_labels` ("app.Model") invalidate it."""
+def snapshot(*model_labels: str) -> Callable[[Callable[..., T]], Snapshot[T]]:
+    """Keep a loader's results per process; saving or deleting a row of `model_labels`
+    ("app.Model"; a many-to-many table such as "accounts.User_groups" too) drops them."""
 
-    def wrap(load: Callable[[], T]) -> Snapshot[T]:
+    def wrap(load: Callable[..., T]) -> Snapshot[T]:
         kept = Snapshot(load)
         _all.append(kept)
         for label in model_labels:
             _by_model.setdefault(label.lower(), []).append(kept)
             # Senders named, never a catch-all receiver: one would cost every save and
             # turn Django's fast cascading deletes off for every model.
-            for signal in (post_save, post_delete):
+            for signal in (post_save, post_delete, m2m_changed):
                 signal.connect(
                     forget_changed,
                     sender=label,
                     weak=False,
-                    dispatch_uid=f"snapshot-{signal is post_save}-{label.lower()}",
+                    dispatch_uid=f"snapshot-{id(signal)}-{label.lower()}",
                 )
         return kept
 

@@ -10,26 +10,15 @@ def _forget_rules(**_: Any) -> None:
     forget_cached_rules()  # other processes notice the edit within RECHECK_SECONDS
 
 
-def _forget_rota(**_: Any) -> None:
-    from servicedesk.routing.selectors import forget_cached_rota
-
-    forget_cached_rota()  # other processes notice the edit within RECHECK_SECONDS
-
-
 class RoutingConfig(AppConfig):
     name = "servicedesk.routing"
     label = "routing"
     verbose_name = "Маршрутизация и графики"
 
     def ready(self) -> None:
-        from servicedesk.accounts.models import User
-        from servicedesk.routing.models import Absence, RoutingRule, Shift, WorkSchedule
+        from servicedesk.routing.models import RoutingRule
 
         post_save.connect(_forget_rules, sender=RoutingRule, dispatch_uid="routing-rule-saved")
         post_delete.connect(_forget_rules, sender=RoutingRule, dispatch_uid="routing-rule-gone")
         for relation in (RoutingRule.services, RoutingRule.clients, RoutingRule.outlets):
             m2m_changed.connect(_forget_rules, sender=relation.through, weak=False)
-        for model in (WorkSchedule, Absence, Shift, User):
-            post_save.connect(_forget_rota, sender=model, weak=False)
-            post_delete.connect(_forget_rota, sender=model, weak=False)
-        m2m_changed.connect(_forget_rota, sender=User.groups.through, weak=False)

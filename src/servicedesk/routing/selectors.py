@@ -7,7 +7,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -15,6 +15,8 @@ from django.db.models import Count, Max
 
 from servicedesk.accounts.models import User
 from servicedesk.calendars.selectors import business_calendar
+from servicedesk.core.errors import ValidationFailed
+from servicedesk.core.snapshots import snapshot
 from servicedesk.routing.domain import shifts
 from servicedesk.routing.domain.assignment import Candidate, ticket_weight
 from servicedesk.routing.domain.rules import Actions, Conditions, Rule, WorkingTime
@@ -33,9 +35,13 @@ def team_zone() -> ZoneInfo:
 
 
 def team_calendar_code() -> str | None:
-    from servicedesk.sla.models import SlaSettings
+    """Return the desk's default calendar (the SLA settings'), or None before set-up."""
+    from servicedesk.sla.selectors import sla_settings
 
-    return SlaSettings.objects.filter(pk=1).values_list("default_calendar__code", flat=True).first()
+    try:
+        return sla_settings().default_calendar.code
+    except ValidationFailed:
+        return None
 
 
 # --- rules -------------------------------------------------------------------------
@@ -119,67 +125,45 @@ def to_rule(row: RoutingRule) -> Rule:
 # --- shifts ------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Rota:
-    """Everyone's schedules, the day's absences and the shifts around one instant."""
+    """Everyone's schedules, one day's absences and the shifts of one short window."""
 
-    built: float  # time.monotonic() when read
-    starts: datetime  # answers for instants in [starts, starts + RECHECK_SECONDS)
-    day: date
     schedules: dict[int, WorkSchedule]
     absences: dict[int, list[shifts.Absence]]
     shifts: dict[int, list[shifts.Shift]]
-    team_code: str | None
 
 
-# Read per process and kept RECHECK_SECONDS: routing one request used to cost five queries
-# for data that changes a few times a month. An edit in this process is seen at once
-# (signals, see apps.py); another process sees it within RECHECK_SECONDS.
-_rota_cache: dict[str, _Rota] = {}
-_members_cache: dict[str, tuple[float, list[User]]] = {}
-
-
-def forget_cached_rota() -> None:
-    _rota_cache.clear()
-    _members_cache.clear()
-
-
-def _rota(at: datetime) -> _Rota:
-    now = time.monotonic()
-    day = at.astimezone(team_zone()).date()
-    window = timedelta(seconds=RECHECK_SECONDS)
-    rota = _rota_cache.get("rota")
-    if (
-        rota is not None
-        and now - rota.built < RECHECK_SECONDS
-        and rota.starts <= at < rota.starts + window
-        and rota.day == day
-    ):
-        return rota
+# Routing one request used to cost five queries for data that changes a few times a
+# month: the rota is kept per process for each RECHECK_SECONDS window of time. An edit in
+# this process is seen at once, another process's within seconds (core.snapshots).
+@snapshot("routing.WorkSchedule", "routing.Absence", "routing.Shift")
+def _rota(day: date, window: int) -> _Rota:
+    """Read the rota for instants of `day` in window number `window` (of RECHECK_SECONDS)."""
+    starts = datetime.fromtimestamp(window * RECHECK_SECONDS, UTC)
+    ends = starts + timedelta(seconds=RECHECK_SECONDS)
     absences: dict[int, list[shifts.Absence]] = defaultdict(list)
     for absence in Absence.objects.filter(starts_on__lte=day, ends_on__gte=day):
         absences[absence.user_id].append(shifts.Absence(absence.starts_on, absence.ends_on))
     extra: dict[int, list[shifts.Shift]] = defaultdict(list)
-    for shift in Shift.objects.filter(starts_at__lt=at + window, ends_at__gt=at):
+    for shift in Shift.objects.filter(starts_at__lt=ends, ends_at__gt=starts):
         extra[shift.user_id].append(shifts.Shift(shift.starts_at, shift.ends_at))
-    rota = _Rota(
-        built=now,
-        starts=at,
-        day=day,
+    return _Rota(
         schedules={s.user_id: s for s in WorkSchedule.objects.select_related("calendar")},
         absences=dict(absences),
         shifts=dict(extra),
-        team_code=team_calendar_code(),
     )
-    with _lock:
-        _rota_cache["rota"] = rota
-    return rota
+
+
+def _rota_at(at: datetime) -> _Rota:
+    return _rota(at.astimezone(team_zone()).date(), int(at.timestamp() // RECHECK_SECONDS))
 
 
 def work_patterns(users: Iterable[User], at: datetime) -> dict[int, shifts.WorkPattern]:
     """Return each person's schedule around `at` (from the rota kept per process)."""
-    rota = _rota(at)
+    rota = _rota_at(at)
     zone = team_zone()
+    team_code: str | None = None
     patterns = {}
     for user in users:
         schedule = rota.schedules.get(user.pk)
@@ -188,7 +172,8 @@ def work_patterns(users: Iterable[User], at: datetime) -> dict[int, shifts.WorkP
         elif schedule is not None and schedule.calendar is not None:
             code = schedule.calendar.code
         else:
-            code = rota.team_code
+            team_code = team_code or team_calendar_code()
+            code = team_code
         patterns[user.pk] = shifts.WorkPattern(
             zone=zone,
             calendar=business_calendar(code) if code else None,
@@ -211,18 +196,16 @@ def on_shift(user: User, at: datetime) -> bool:
 
 def role_members(role: str) -> list[User]:
     """Return the active staff holding `role`, by login (kept per process like the rota)."""
-    now = time.monotonic()
-    cached = _members_cache.get(role)
-    if cached is not None and now - cached[0] < RECHECK_SECONDS:
-        return list(cached[1])
-    members = list(
+    return list(_role_members(role))
+
+
+@snapshot("accounts.User", "accounts.User_groups", "auth.Group")
+def _role_members(role: str) -> tuple[User, ...]:
+    return tuple(
         User.objects.filter(groups__name=role, is_active=True, client__isnull=True)
         .distinct()
         .order_by("username")
     )
-    with _lock:
-        _members_cache[role] = (now, members)
-    return list(members)
 
 
 # --- load --------------------------------------------------------------------------

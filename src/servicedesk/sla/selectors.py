@@ -66,7 +66,10 @@ def client_calendar(client: Client | None, config: SlaSettings) -> Calendar:
 
 
 def pause_policy() -> Mapping[Target, frozenset[str]]:
-    config = SlaSettings.objects.filter(pk=1).values_list("pause_categories", flat=True).first()
+    try:
+        config = sla_settings().pause_categories
+    except ValidationFailed:  # not set up yet: the built-in policy
+        return DEFAULT_PAUSES
     if not config:
         return DEFAULT_PAUSES
     return {target: frozenset(config.get(target.value, [])) for target in Target}

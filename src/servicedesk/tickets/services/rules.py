@@ -76,7 +76,7 @@ def client_by_code(actor: User | None, code: str) -> Client:
         if actor.client is None or actor.client.code != code:
             raise NotFound(f"Клиент «{code}» не найден", field="client")
         return actor.client
-    client = unique_row(Client.objects.select_related("contract").filter(code=code))
+    client = unique_row(Client.objects.select_related("contract__calendar").filter(code=code))
     if client is None:
         raise ValidationFailed(f"Клиент «{code}» не найден", field="client")
     if not client.is_active:
