@@ -293,3 +293,36 @@ def test_a_role_given_or_taken_here_counts_for_routing_at_once(team: dict[str, A
     assert sysadmins() == ["sql2"]
     team["sql2"].groups.remove(group)
     assert sysadmins() == []
+
+
+def test_loads_read_once_for_a_batch_still_spread_its_tickets_evenly(
+    team: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    from servicedesk.routing.selectors import loads_remembered, weighted_loads
+
+    create(team, service="report", assignee="agent")  # agent starts one ticket ahead
+    with loads_remembered():
+        placed = [create(team, service="report").assignee.username for _ in range(5)]
+        with django_assert_max_num_queries(0):  # counted on, not read again
+            loads = weighted_loads([team["agent"].pk, team["sql2"].pk])
+
+    assert placed.count("sql2") == 3 and placed.count("agent") == 2
+    assert loads == {team["agent"].pk: (9.0, 3), team["sql2"].pk: (9.0, 3)}  # "report" weighs 3
+    assert weighted_loads([team["agent"].pk, team["sql2"].pk]) == loads  # as the database says
+
+
+def test_a_ticket_routed_again_inside_a_batch_makes_the_loads_read_again(
+    team: dict[str, Any],
+) -> None:
+    from servicedesk.routing.selectors import loads_remembered, weighted_loads
+
+    ClassifierSettings.objects.update(enabled=False)
+    people = [team["sd"].pk, team["admin1"].pk]
+    with loads_remembered():
+        ticket = create(team)  # to the service-desk manager, counted on
+        assert weighted_loads(people) == {team["sd"].pk: (1.0, 1)}
+        with clock.frozen_at(MONDAY_10_MSK + timedelta(minutes=5)):
+            services.ticket_set_service(actor=team["sd"], number=ticket.number, service="access")
+        moved = weighted_loads(people)
+
+    assert moved == {team["admin1"].pk: (1.0, 1)}  # not still on the manager

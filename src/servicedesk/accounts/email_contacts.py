@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -30,11 +34,48 @@ def normalise_email(raw: str | None) -> str | None:
     return address
 
 
+# Inside `contacts_remembered`: the owners of a batch's addresses (None: no contact).
+_remembered: ContextVar[dict[str, Contact | None] | None] = ContextVar(
+    "contacts_remembered", default=None
+)
+
+
+@contextmanager
+def contacts_remembered(addresses: Iterable[str | None]) -> Iterator[None]:
+    """Look a batch's addresses up in one query for the block inside (a batch of mail).
+
+    Contacts created inside the block by `contact_for_email` are remembered too. If the
+    block's writes are rolled back in part, call `forget_remembered_contacts()`.
+    """
+    wanted = {address for address in map(normalise_email, addresses) if address}
+    found: dict[str, Contact | None] = dict.fromkeys(wanted)
+    if wanted:
+        owners = ContactEmail.objects.select_related("contact", "contact__client").filter(
+            address__in=wanted
+        )
+        found.update((owner.address, owner.contact) for owner in owners)
+    token = _remembered.set(found)
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
+def forget_remembered_contacts() -> None:
+    """Forget what `contacts_remembered` knows: the addresses are read again, one by one."""
+    remembered = _remembered.get()
+    if remembered is not None:
+        remembered.clear()
+
+
 def contact_by_email(address: str | None) -> Contact | None:
     """Return the contact that owns this address, or None."""
     normalised = normalise_email(address)
     if normalised is None:
         return None
+    remembered = _remembered.get()
+    if remembered is not None and normalised in remembered:
+        return remembered[normalised]
     owner = unique_row(
         ContactEmail.objects.select_related("contact", "contact__client").filter(address=normalised)
     )
@@ -62,8 +103,12 @@ def contact_for_email(
             )
             ContactEmail.objects.create(contact=contact, address=normalised)
     except IntegrityError:
+        forget_remembered_contacts()
         winner = contact_by_email(normalised)
         if winner is None:
             raise
         return winner, False
+    remembered = _remembered.get()
+    if remembered is not None:
+        remembered[normalised] = contact
     return contact, True

@@ -180,8 +180,7 @@ def classification_prepared(requests: Sequence[tuple[str, str]]) -> Iterator[Non
             for subject, text in requests
         ]
         try:
-            with transaction.atomic():  # a failed first training leaves no trace
-                classifier = _serving_classifier(state)
+            classifier = _serving_classifier(state)
             ranked_rows = classifier.predict_documents(documents, top_k=len(classifier.labels))
         except Exception:
             logger.exception("classifier failed for a batch; requests are classified one by one")
@@ -334,7 +333,9 @@ def _serving_classifier(state: _DeskState) -> ServiceClassifier:
     loaded = _cache.loaded
     if state.model is not None and loaded is not None and loaded[0] == state.model.pk:
         return loaded[1]
-    with _cache.lock:
+    # A savepoint only here, where a model is loaded or trained: a failed first training
+    # leaves no trace, and the common case (the model in memory) costs no statements.
+    with _cache.lock, transaction.atomic():
         loaded = _cache.loaded
         if state.model is None:
             # Another thread or process may have trained it meanwhile.

@@ -5,7 +5,9 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -212,11 +214,25 @@ def _role_members(role: str) -> tuple[User, ...]:
 
 
 def weighted_loads(user_ids: Iterable[int]) -> dict[int, tuple[float, int]]:
-    """Return (weighted load, open tickets) for each person, from one grouped query."""
+    """Return (weighted load, open tickets) for each person, from one grouped query.
+
+    Inside `loads_remembered`, a person's load is read once and then kept up to date
+    with the tickets placed with them (`remember_placed`).
+    """
+    wanted = list(user_ids)
+    remembered = _remembered_loads.get()
+    if remembered is None:
+        return _read_loads(wanted)
+    missing = [user_id for user_id in wanted if user_id not in remembered]
+    if missing:
+        read = _read_loads(missing)
+        remembered.update((user_id, read.get(user_id, (0.0, 0))) for user_id in missing)
+    return {user_id: remembered[user_id] for user_id in wanted if remembered[user_id][1]}
+
+
+def _read_loads(user_ids: list[int]) -> dict[int, tuple[float, int]]:
     rows = (
-        Ticket.objects.filter(
-            assignee_id__in=list(user_ids), status_category__in=WORKING_CATEGORIES
-        )
+        Ticket.objects.filter(assignee_id__in=user_ids, status_category__in=WORKING_CATEGORIES)
         .values_list("assignee_id", "sla_level__rank", "priority_raised")
         .annotate(n=Count("pk"))
     )
@@ -226,6 +242,44 @@ def weighted_loads(user_ids: Iterable[int]) -> dict[int, tuple[float, int]]:
         load, tickets = loads.get(assignee_id, (0.0, 0))
         loads[assignee_id] = (load + weight * count, tickets + count)
     return loads
+
+
+_remembered_loads: ContextVar[dict[int, tuple[float, int]] | None] = ContextVar(
+    "remembered_loads", default=None
+)
+
+
+@contextmanager
+def loads_remembered() -> Iterator[None]:
+    """Read each person's load once for the block inside (a batch of mail), not per ticket.
+
+    The counting query reads every open ticket of the role; a batch places dozens of
+    tickets in a row. Changes to other tickets made inside the block (a reply reopening
+    a resolved one) count from the next block on; if the block's writes are rolled back
+    in part, call `forget_remembered_loads()`.
+    """
+    token = _remembered_loads.set({})
+    try:
+        yield
+    finally:
+        _remembered_loads.reset(token)
+
+
+def remember_placed(user_id: int, ticket: Ticket) -> None:
+    """Count a ticket just placed with `user_id` in the load `loads_remembered` keeps."""
+    remembered = _remembered_loads.get()
+    if remembered is None or user_id not in remembered:
+        return  # not read yet: the query will count it (same transaction)
+    rank = ticket.sla_level.rank if ticket.sla_level is not None else None
+    weight = ticket_weight(rank - 1 if rank is not None else None, ticket.priority_raised)
+    load, tickets = remembered[user_id]
+    remembered[user_id] = (load + weight, tickets + 1)
+
+
+def forget_remembered_loads() -> None:
+    remembered = _remembered_loads.get()
+    if remembered is not None:
+        remembered.clear()
 
 
 def role_candidates(role: str, at: datetime) -> list[Candidate]:

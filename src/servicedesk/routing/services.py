@@ -120,6 +120,10 @@ def route(
         placement = place(decision.role, decision.assignee, change.at)
         change.set("role_queue", placement.role)
         change.set("assignee", placement.assignee)
+        if ticket.pk is not None:
+            selectors.forget_remembered_loads()  # moved from someone: read loads again
+        elif placement.assignee is not None:
+            selectors.remember_placed(placement.assignee.pk, ticket)
     if decision.matches or placement is not None:
         change.record(TicketEventType.ROUTED, _explanation(decision, placement))
     return decision

@@ -233,10 +233,13 @@ def ticket_clocks(ticket: Ticket) -> list[ClockView]:
 
 def ticket_due_times(ticket: Ticket) -> tuple[datetime | None, datetime | None]:
     """Return (reaction due, resolution due) for placeholders and e-mails."""
-    views = {view.target: view for view in ticket_clocks(ticket)}
-    reaction = views.get(Target.REACTION.value)
-    resolution = views.get(Target.RESOLUTION.value)
-    return (reaction.due_at if reaction else None, resolution.due_at if resolution else None)
+    return due_times(ticket_clocks(ticket))
+
+
+def due_times(clocks: Iterable[ClockView | SlaClock]) -> tuple[datetime | None, datetime | None]:
+    """Return (reaction due, resolution due) of a ticket's clocks (views or rows)."""
+    due = {clock.target: clock.due_at for clock in clocks}
+    return due.get(Target.REACTION.value), due.get(Target.RESOLUTION.value)
 
 
 # --- queues --------------------------------------------------------------------------

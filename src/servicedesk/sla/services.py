@@ -159,15 +159,18 @@ def _next_escalation(
     return min(known) if known else None
 
 
-def sla_start_clocks(*, ticket: Ticket, at: datetime, actor: User | None, label: str) -> None:
+def sla_start_clocks(
+    *, ticket: Ticket, at: datetime, actor: User | None, label: str
+) -> list[SlaClock]:
     """Start the clocks of a new ticket from its SLA level (or the default level).
 
     Two inserts for all clocks: their derived rows are computed before saving, since a
-    new record holds only its start.
+    new record holds only its start. Return the clocks (the acknowledgement quotes their
+    due instants without reading them back).
     """
     level = _ticket_level(ticket)
     if level is None:
-        return  # no catalogue loaded: nothing to measure against
+        return []  # no catalogue loaded: nothing to measure against
     config = sla_settings()
     clocks: list[SlaClock] = []
     entries: list[SlaClockEntry] = []
@@ -198,6 +201,7 @@ def sla_start_clocks(*, ticket: Ticket, at: datetime, actor: User | None, label:
     for clock, entry in zip(clocks, entries, strict=True):
         entry.clock = clock
     SlaClockEntry.objects.bulk_create(entries)
+    return clocks
 
 
 class _ClockChanges:

@@ -292,3 +292,63 @@ def test_a_batch_classifies_its_new_requests_in_one_model_call(
     assert calls == [3]  # the three new requests together, nothing one by one
     for ticket in Ticket.objects.exclude(subject="Касса не печатает чек"):
         assert ticket.suggested_services, ticket.subject
+
+
+def test_a_batch_reads_its_senders_and_copies_once_and_still_answers_each_sender_once(
+    mailbox: Any,
+) -> None:
+    from servicedesk.channels.email.intake import RawMail, email_ingest_many
+    from servicedesk.channels.email.models import OutboundKind, OutboundMessage
+
+    first = mail(sender="Ольга <olga@shop-ural.ru>", message_id="dup@shop-ural.ru")
+    batch = [
+        first,
+        first,  # the same message twice in one batch (a re-run pipe)
+        mail(sender="Ольга <OLGA@shop-ural.ru>", subject="Ещё касса"),
+        mail(sender="Пётр <petr@shop-ural.ru>", subject="Сканер"),
+    ]
+
+    results = email_ingest_many(mailbox=mailbox, messages=[RawMail(raw) for raw in batch])
+
+    assert [r.outcome for r in results] == ["created", "duplicate", "created", "created"]
+    assert ContactEmail.objects.filter(address="olga@shop-ural.ru").count() == 1
+    olga = ContactEmail.objects.get(address="olga@shop-ural.ru").contact
+    assert Ticket.objects.filter(requester=olga).count() == 2
+    acknowledged = OutboundMessage.objects.filter(kind=OutboundKind.RECEIVED)
+    assert sorted(acknowledged.values_list("to_address", flat=True)) == [
+        "olga@shop-ural.ru",  # once: the second ticket within the interval gets none
+        "petr@shop-ural.ru",
+    ]
+
+
+def test_a_message_rolled_back_in_a_batch_leaves_nothing_the_next_one_relies_on(
+    mailbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The poison created a contact and an acknowledgement before it failed; both are
+    rolled back, so the next message of the same new sender must create them again."""
+    from servicedesk.channels.email.intake import RawMail, email_ingest_many
+    from servicedesk.channels.email.models import OutboundKind, OutboundMessage
+
+    real = handling._append_or_create
+
+    def fail_after_the_ticket(message: Any, *rest: Any) -> Any:
+        done = real(message, *rest)
+        if message.parsed.subject == "яд":
+            raise RuntimeError("упало после создания обращения")
+        return done
+
+    monkeypatch.setattr(handling, "_append_or_create", fail_after_the_ticket)
+    sender = "Новый <new@shop-ural.ru>"
+    batch = [mail(sender=sender, subject="яд"), mail(sender=sender, subject="Касса 5")]
+
+    results = email_ingest_many(mailbox=mailbox, messages=[RawMail(raw) for raw in batch])
+
+    assert [r.outcome for r in results] == ["quarantined", "created"]
+    ticket = Ticket.objects.get()
+    assert ticket.subject == "Касса 5"
+    assert ticket.requester.emails.get().address == "new@shop-ural.ru"
+    assert list(
+        OutboundMessage.objects.filter(kind=OutboundKind.RECEIVED).values_list(
+            "ticket__subject", flat=True
+        )
+    ) == ["Касса 5"]

@@ -21,17 +21,21 @@ from servicedesk.channels.email.outgoing import (
     recently_acknowledged,
     requester_address,
 )
-from servicedesk.sla.selectors import ticket_due_times
 from servicedesk.tickets.domain.events import TicketEventType
 from servicedesk.tickets.domain.statuses import StatusCategory
 from servicedesk.tickets.models import Channel, Comment
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from servicedesk.tickets.services.change import TicketChange
 
 
-def email_after_create(change: TicketChange) -> None:
-    """Acknowledge a ticket that intake has just created from an e-mail."""
+def email_after_create(change: TicketChange, due: tuple[datetime | None, datetime | None]) -> None:
+    """Acknowledge a ticket that intake has just created from an e-mail.
+
+    `due`: the reaction and resolution due instants of the clocks just started.
+    """
     inbound = current_inbound()
     ticket = change.ticket
     if inbound is None or ticket.channel != Channel.EMAIL or not inbound.sender:
@@ -45,7 +49,7 @@ def email_after_create(change: TicketChange) -> None:
             f"{inbound.ack_interval_minutes} мин"
         )
         return
-    reaction_due, resolution_due = ticket_due_times(ticket)
+    reaction_due, resolution_due = due
     email_outbound_record(
         ticket=ticket,
         kind=OutboundKind.RECEIVED,

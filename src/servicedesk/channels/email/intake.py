@@ -22,6 +22,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 
+from servicedesk.accounts.email_contacts import (
+    contacts_remembered,
+    forget_remembered_contacts,
+    normalise_email,
+)
 from servicedesk.channels.email.handling import Handled, handle_message, likely_new_request
 from servicedesk.channels.email.models import (
     InboundMessage,
@@ -31,9 +36,15 @@ from servicedesk.channels.email.models import (
     Mailbox,
     inbound_raw_path,
 )
+from servicedesk.channels.email.outgoing import (
+    acknowledgements_remembered,
+    forget_remembered_acknowledgements,
+)
 from servicedesk.channels.email.parse import ParsedMessage, parse_message
 from servicedesk.classification.services import classification_prepared
 from servicedesk.core import clock
+from servicedesk.core.transactions import rolled_back_whole
+from servicedesk.routing.selectors import forget_remembered_loads, loads_remembered
 
 logger = logging.getLogger(__name__)
 
@@ -95,25 +106,47 @@ def content_fingerprint(parsed: ParsedMessage, raw: bytes) -> str:
     return digest.hexdigest()
 
 
+# Message-ID → (pk, fingerprint) of the rows already stored for it, as `_identity` reads them.
+Known = dict[str, list[tuple[int, str]]]
+
+
+def _message_id(parsed: ParsedMessage, fingerprint: str) -> str:
+    if parsed.message_id_synthesised:
+        return f"{fingerprint}@synthesised.invalid"
+    return parsed.message_id
+
+
 def _identity(
-    mailbox: Mailbox, parsed: ParsedMessage, fingerprint: str
+    mailbox: Mailbox, parsed: ParsedMessage, fingerprint: str, known: Known | None = None
 ) -> tuple[str, str, InboundMessage | None]:
-    """Return (message_id, dedupe_key, the earlier copy of this message or None)."""
-    message_id = (
-        f"{fingerprint}@synthesised.invalid" if parsed.message_id_synthesised else parsed.message_id
-    )
-    # Nearly always empty: read only what tells copies apart, the whole row for a copy.
-    earlier = list(
-        InboundMessage.objects.filter(mailbox=mailbox, message_id=message_id)
-        .order_by()
-        .values_list("pk", "content_sha256")
-    )
+    """Return (message_id, dedupe_key, the earlier copy of this message or None).
+
+    `known`: the rows a batch read for all its Message-IDs at once (`_known_ids`).
+    """
+    message_id = _message_id(parsed, fingerprint)
+    if known is not None:
+        earlier = known.get(message_id, [])
+    else:
+        # Nearly always empty: read only what tells copies apart, the whole row for a copy.
+        earlier = list(
+            InboundMessage.objects.filter(mailbox=mailbox, message_id=message_id)
+            .order_by()
+            .values_list("pk", "content_sha256")
+        )
     same = next((pk for pk, digest in earlier if digest == fingerprint), None)
     if same is not None:
         row = InboundMessage.objects.select_related("ticket").get(pk=same)
         return message_id, row.dedupe_key, row
     key = message_id if not earlier else f"{message_id}#{fingerprint[:16]}"
     return message_id, key, None
+
+
+def _known_ids(mailbox: Mailbox, message_ids: Sequence[str]) -> Known:
+    known: Known = {}
+    rows = InboundMessage.objects.filter(mailbox=mailbox, message_id__in=set(message_ids))
+    for message_id, pk, digest in rows.order_by().values_list("message_id", "pk", "content_sha256"):
+        known.setdefault(message_id, []).append((pk, digest))
+    return known
 
 
 def _duplicate(row: InboundMessage) -> IngestResult:
@@ -142,8 +175,15 @@ def email_ingest(
     """
     if parsed is None:
         parsed = parse_message(raw)
-    fingerprint = content_fingerprint(parsed, raw)
-    message_id, key, earlier = _identity(mailbox, parsed, fingerprint)
+    mail = RawMail(raw, source, imap_uid, uidvalidity)
+    return _ingest(mailbox, mail, parsed, content_fingerprint(parsed, raw), known=None)
+
+
+def _ingest(
+    mailbox: Mailbox, mail: RawMail, parsed: ParsedMessage, fingerprint: str, known: Known | None
+) -> IngestResult:
+    raw = mail.raw
+    message_id, key, earlier = _identity(mailbox, parsed, fingerprint, known)
     if earlier is not None:
         return _duplicate(earlier)
     received_at = clock.now()
@@ -155,9 +195,9 @@ def email_ingest(
         content_sha256=fingerprint,
         raw_sha256=parsed.raw_sha256,
         size=len(raw),
-        source=source,
-        imap_uid=imap_uid,
-        imap_uidvalidity=uidvalidity,
+        source=mail.source,
+        imap_uid=mail.imap_uid,
+        imap_uidvalidity=mail.uidvalidity,
         from_address=(parsed.from_address or "")[:254],
         from_name=(parsed.from_name or "")[:200],
         subject=parsed.subject[:300],
@@ -169,7 +209,7 @@ def email_ingest(
     # point at it whether the handling commits or the message ends up in quarantine.
     row.raw.name = default_storage.save(inbound_raw_path(row, "raw.eml"), ContentFile(raw))
     try:
-        with transaction.atomic():
+        with rolled_back_whole():
             handled = handle_message(inbound=row, parsed=parsed, raw=raw, mailbox=mailbox)
             _apply_outcome(row, handled)
             row.save(force_insert=True)  # with its outcome: one insert, no update after
@@ -178,14 +218,27 @@ def email_ingest(
         # row and the ticket's raw attachment both point at it. An orphan file is cheap.
         raise
     except IntegrityError:
+        _forget_batch_lookups()
         _, _, earlier = _identity(mailbox, parsed, fingerprint)
         if earlier is not None:  # ingested by someone else a moment ago
             default_storage.delete(row.raw.name)
             return _duplicate(earlier)
-        return _quarantine(row, traceback.format_exc())
+        result = _quarantine(row, traceback.format_exc())
     except Exception:
-        return _quarantine(row, traceback.format_exc())
-    return _result(row, handled)
+        _forget_batch_lookups()
+        result = _quarantine(row, traceback.format_exc())
+    else:
+        result = _result(row, handled)
+    if known is not None and row.pk is not None:
+        known.setdefault(row.message_id, []).append((row.pk, fingerprint))
+    return result
+
+
+def _forget_batch_lookups() -> None:
+    """A message's writes were rolled back: what the batch remembered may name them."""
+    forget_remembered_contacts()
+    forget_remembered_acknowledgements()
+    forget_remembered_loads()
 
 
 @dataclass(frozen=True)
@@ -203,26 +256,36 @@ def email_ingest_many(*, mailbox: Mailbox, messages: Sequence[RawMail]) -> list[
 
     One commit for the batch instead of one per message; a message that fails is still
     quarantined alone (its savepoint is rolled back) and the others go on. The caller
-    flags the batch on the server only after this returns, i.e. after the commit. The
-    requests likely to open tickets are classified together first, in one model call.
+    flags the batch on the server only after this returns, i.e. after the commit. What
+    every message looks up is read for the whole batch first: the copies already
+    stored, the senders' contacts and recent acknowledgements, the assignees' loads
+    (then counted on as tickets are placed); the requests likely to open tickets are
+    classified together, in one model call.
     """
     parsed = [parse_message(message.raw) for message in messages]
+    fingerprints = [
+        content_fingerprint(one, message.raw) for message, one in zip(messages, parsed, strict=True)
+    ]
     requests = [
         text
         for message, one in zip(messages, parsed, strict=True)
         if (text := likely_new_request(mailbox, one, message.raw)) is not None
     ]
-    with classification_prepared(requests), transaction.atomic():
+    senders = [normalise_email(one.from_address) for one in parsed]
+    with (
+        classification_prepared(requests),
+        transaction.atomic(),
+        contacts_remembered(senders),
+        acknowledgements_remembered(senders, mailbox.ack_interval_minutes, clock.now()),
+        loads_remembered(),
+    ):
+        known = _known_ids(
+            mailbox,
+            [_message_id(one, digest) for one, digest in zip(parsed, fingerprints, strict=True)],
+        )
         return [
-            email_ingest(
-                mailbox=mailbox,
-                raw=message.raw,
-                source=message.source,
-                imap_uid=message.imap_uid,
-                uidvalidity=message.uidvalidity,
-                parsed=one,
-            )
-            for message, one in zip(messages, parsed, strict=True)
+            _ingest(mailbox, message, one, digest, known)
+            for message, one, digest in zip(messages, parsed, fingerprints, strict=True)
         ]
 
 
@@ -291,7 +354,7 @@ def email_inbound_retry(*, inbound: InboundMessage) -> IngestResult:
         raw = handle.read()
     parsed = parse_message(raw)
     try:
-        with transaction.atomic():
+        with rolled_back_whole():
             row = (
                 InboundMessage.objects.select_for_update(of=("self",))
                 .select_related("mailbox", "mailbox__client", "mailbox__default_service")

@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import formataddr, parseaddr
 from typing import Final
@@ -19,7 +23,7 @@ from typing import Final
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.utils import formats, timezone, translation
 
 from servicedesk.channels.email import templating
@@ -215,6 +219,9 @@ def email_outbound_record(
     TicketMessageId.objects.create(
         ticket=ticket, message_id=outbound.message_id, direction=Direction.OUTBOUND, created_at=now
     )
+    remembered = _acknowledged.get()
+    if remembered is not None and kind == OutboundKind.RECEIVED:
+        remembered.last[to] = now
     transaction.on_commit(lambda: _enqueue(outbound.pk))
     return outbound
 
@@ -349,8 +356,57 @@ def email_outbound_sweep(now: datetime | None = None) -> int:
 
 def recently_acknowledged(address: str, minutes: int, now: datetime) -> bool:
     """Tell whether `address` got an automatic acknowledgement in the last `minutes`."""
+    remembered = _acknowledged.get()
+    if remembered is not None and address in remembered.last and remembered.minutes >= minutes:
+        last = remembered.last[address]
+        return last is not None and last >= now - timedelta(minutes=minutes)
     return OutboundMessage.objects.filter(
         to_address=address,
         kind=OutboundKind.RECEIVED,
         created_at__gte=now - timedelta(minutes=minutes),
     ).exists()
+
+
+@dataclass
+class _Acknowledged:
+    minutes: int  # how far back `last` was read
+    last: dict[str, datetime | None]  # address → its latest acknowledgement in that window
+
+
+_acknowledged: ContextVar[_Acknowledged | None] = ContextVar("acknowledged", default=None)
+
+
+@contextmanager
+def acknowledgements_remembered(
+    addresses: Iterable[str | None], minutes: int, now: datetime
+) -> Iterator[None]:
+    """Read in one query which of a batch's senders were acknowledged in the last `minutes`.
+
+    Acknowledgements recorded inside the block are remembered too. If the block's writes
+    are rolled back in part, call `forget_remembered_acknowledgements()`.
+    """
+    wanted = {address for address in addresses if address}
+    last: dict[str, datetime | None] = dict.fromkeys(wanted)
+    if wanted:
+        rows = (
+            OutboundMessage.objects.filter(
+                to_address__in=wanted,
+                kind=OutboundKind.RECEIVED,
+                created_at__gte=now - timedelta(minutes=minutes),
+            )
+            .values_list("to_address")
+            .annotate(latest=Max("created_at"))
+        )
+        last.update(rows)
+    token = _acknowledged.set(_Acknowledged(minutes, last))
+    try:
+        yield
+    finally:
+        _acknowledged.reset(token)
+
+
+def forget_remembered_acknowledgements() -> None:
+    """Forget what `acknowledgements_remembered` knows: each sender is read again."""
+    remembered = _acknowledged.get()
+    if remembered is not None:
+        remembered.last.clear()

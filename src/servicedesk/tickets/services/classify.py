@@ -5,14 +5,13 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
-
 from servicedesk.catalog.models import Service
 from servicedesk.classification.services import (
     classification_record_label,
     classification_suggest,
 )
 from servicedesk.tickets.domain.events import TicketEventType
+from servicedesk.tickets.services.rules import service_with_level
 
 if TYPE_CHECKING:
     from servicedesk.tickets.services.change import TicketChange
@@ -27,9 +26,8 @@ def suggest_service(change: TicketChange) -> Service | None:
     says whether the service was set automatically or a person must choose.
     """
     ticket = change.ticket
-    try:
-        with transaction.atomic():  # a savepoint: a failed first training leaves no trace
-            suggestion = classification_suggest(ticket.subject, ticket.description)
+    try:  # loading or training the model runs in a savepoint of its own
+        suggestion = classification_suggest(ticket.subject, ticket.description)
     except Exception:
         # A request is never lost because the classifier failed: it waits for a person.
         logger.exception("classifier failed for a new ticket; it waits for a person")
@@ -49,7 +47,7 @@ def suggest_service(change: TicketChange) -> Service | None:
     confident = suggestion.confident
     service = None
     if confident is not None:
-        service = Service.objects.select_related("sla_level").filter(code=confident.service).first()
+        service = service_with_level(confident.service)
     if confident is None or service is None:
         change.record(TicketEventType.SERVICE_SUGGESTED, data)
         return None

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from typing import IO
 
 from django.core.files.base import File
-from django.db import transaction
 
 from servicedesk.accounts.models import Contact, User
 from servicedesk.core.errors import Forbidden, ValidationFailed
 from servicedesk.core.options import desk_options
+from servicedesk.core.transactions import service_atomic
 from servicedesk.security.uploads import check_upload
 from servicedesk.tickets.domain.events import TicketEventType
 from servicedesk.tickets.domain.statuses import StatusCategory
@@ -70,7 +70,7 @@ def apply_comment(
     return comment
 
 
-@transaction.atomic
+@service_atomic
 def ticket_comment(
     *,
     actor: User | None,
@@ -187,7 +187,7 @@ def apply_attachment(
     return attachment
 
 
-@transaction.atomic
+@service_atomic
 def ticket_attach_many(
     *,
     actor: User | None,
@@ -207,7 +207,7 @@ def ticket_attach_many(
     return stored
 
 
-@transaction.atomic
+@service_atomic
 def ticket_attach(
     *,
     actor: User | None,

@@ -6,12 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
-
 from servicedesk.accounts.models import Contact, Outlet, User
 from servicedesk.catalog.selectors import effective_sla_level
 from servicedesk.core import clock
 from servicedesk.core.errors import ValidationFailed
+from servicedesk.core.transactions import service_atomic
 from servicedesk.tickets.domain.events import TicketEventType
 from servicedesk.tickets.domain.statuses import StatusCategory
 from servicedesk.tickets.models import Channel, Ticket, TicketEvent
@@ -39,7 +38,7 @@ class NewTicket:
     role_queue: str = ""
 
 
-@transaction.atomic
+@service_atomic
 def ticket_create(
     *,
     actor: User | None,

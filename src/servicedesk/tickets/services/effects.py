@@ -16,6 +16,7 @@ from servicedesk.routing.services import (
     routing_after_create,
     routing_before_save,
 )
+from servicedesk.sla.selectors import due_times
 from servicedesk.sla.services import sla_follow_change, sla_start_clocks
 from servicedesk.tickets.domain.events import TicketEventType
 from servicedesk.tickets.services.classify import learn_from_person
@@ -37,8 +38,10 @@ def before_change_saved(change: TicketChange) -> None:
 def after_create(change: TicketChange) -> None:
     """React to a new ticket (its CREATED event is already saved)."""
     routing_after_create(change)
-    sla_start_clocks(ticket=change.ticket, at=change.at, actor=change.actor, label=change.label)
-    email_after_create(change)
+    clocks = sla_start_clocks(
+        ticket=change.ticket, at=change.at, actor=change.actor, label=change.label
+    )
+    email_after_create(change, due_times(clocks))
 
 
 def after_change(change: TicketChange) -> None:

@@ -7,6 +7,7 @@ from servicedesk.catalog.models import Service, SlaLevel
 from servicedesk.catalog.selectors import effective_sla_level
 from servicedesk.core.errors import Forbidden, NotFound, ValidationFailed
 from servicedesk.core.queries import unique_row
+from servicedesk.core.snapshots import snapshot
 from servicedesk.tickets.domain.events import TicketEventType
 from servicedesk.tickets.services.change import TicketChange
 
@@ -31,10 +32,16 @@ def require_staff(actor: User | None, what: str) -> None:
 
 
 def service_by_code(code: str) -> Service:
-    service = Service.objects.select_related("sla_level").filter(code=code, is_active=True).first()
-    if service is None:
+    service = service_with_level(code)
+    if service is None or not service.is_active:
         raise ValidationFailed(f"Услуга «{code}» не найдена в каталоге", field="service")
     return service
+
+
+@snapshot("catalog.Service", "catalog.SlaLevel")
+def service_with_level(code: str) -> Service | None:
+    """Return the service with this code and its SLA level, active or not (kept per process)."""
+    return unique_row(Service.objects.select_related("sla_level").filter(code=code))
 
 
 def level_by_code(code: str) -> SlaLevel:
@@ -76,12 +83,18 @@ def client_by_code(actor: User | None, code: str) -> Client:
         if actor.client is None or actor.client.code != code:
             raise NotFound(f"Клиент «{code}» не найден", field="client")
         return actor.client
-    client = unique_row(Client.objects.select_related("contract__calendar").filter(code=code))
+    client = _client_with_contract(code)
     if client is None:
         raise ValidationFailed(f"Клиент «{code}» не найден", field="client")
     if not client.is_active:
         raise ValidationFailed(f"Клиент «{client.name}» отключён", field="client")
     return client
+
+
+@snapshot("accounts.Client", "accounts.Contract", "calendars.Calendar")
+def _client_with_contract(code: str) -> Client | None:
+    """Return the client with its contract and calendar (every new ticket reads them)."""
+    return unique_row(Client.objects.select_related("contract__calendar").filter(code=code))
 
 
 def default_line(client: Client, service: Service | None) -> str:
