@@ -52,8 +52,9 @@ class SlaClock(models.Model):
     escalation sweep are single indexed queries, never a scan of open tickets.
     """
 
+    # indexed by sla_clock_unique (ticket, target)
     ticket = models.ForeignKey(
-        "tickets.Ticket", on_delete=models.CASCADE, related_name="sla_clocks"
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="sla_clocks", db_index=False
     )
     target = models.CharField("часы", max_length=20, choices=[(t.value, t.label) for t in Target])
     calendar = models.ForeignKey(

@@ -140,8 +140,13 @@ class InboundMessage(models.Model):
     (the comment body or the ticket description): the UI shows it collapsed.
     """
 
+    # indexed by inbound_unique_per_mailbox (mailbox, dedupe_key)
     mailbox = models.ForeignKey(
-        Mailbox, on_delete=models.PROTECT, related_name="inbound", verbose_name="ящик"
+        Mailbox,
+        on_delete=models.PROTECT,
+        related_name="inbound",
+        verbose_name="ящик",
+        db_index=False,
     )
     message_id = models.CharField("Message-ID", max_length=255)
     message_id_synthesised = models.BooleanField("Message-ID вычислен", default=False)
@@ -235,8 +240,9 @@ class TicketMessageId(models.Model):
     here is how a reply finds its ticket.
     """
 
+    # indexed by ticket_message_id_unique (ticket, message_id)
     ticket = models.ForeignKey(
-        "tickets.Ticket", on_delete=models.CASCADE, related_name="email_message_ids"
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="email_message_ids", db_index=False
     )
     message_id = models.CharField("Message-ID", max_length=255, db_index=True)
     direction = models.CharField("направление", max_length=3, choices=Direction.choices)
