@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
 from servicedesk.accounts.models import Client, Contact, ContactEmail, ContactKind
+from servicedesk.core.batch import BatchMemo
 from servicedesk.core.errors import ValidationFailed
 from servicedesk.core.queries import unique_row
 
@@ -35,17 +35,15 @@ def normalise_email(raw: str | None) -> str | None:
 
 
 # Inside `contacts_remembered`: the owners of a batch's addresses (None: no contact).
-_remembered: ContextVar[dict[str, Contact | None] | None] = ContextVar(
-    "contacts_remembered", default=None
-)
+_remembered: BatchMemo[dict[str, Contact | None]] = BatchMemo("contacts_remembered")
 
 
 @contextmanager
 def contacts_remembered(addresses: Iterable[str | None]) -> Iterator[None]:
     """Look a batch's addresses up in one query for the block inside (a batch of mail).
 
-    Contacts created inside the block by `contact_for_email` are remembered too. If the
-    block's writes are rolled back in part, call `forget_remembered_contacts()`.
+    Contacts created inside the block by `contact_for_email` are remembered too; a
+    partial rollback must be followed by `core.batch.forget_batch_memos()`.
     """
     wanted = {address for address in map(normalise_email, addresses) if address}
     found: dict[str, Contact | None] = dict.fromkeys(wanted)
@@ -54,18 +52,8 @@ def contacts_remembered(addresses: Iterable[str | None]) -> Iterator[None]:
             address__in=wanted
         )
         found.update((owner.address, owner.contact) for owner in owners)
-    token = _remembered.set(found)
-    try:
+    with _remembered.kept(found):
         yield
-    finally:
-        _remembered.reset(token)
-
-
-def forget_remembered_contacts() -> None:
-    """Forget what `contacts_remembered` knows: the addresses are read again, one by one."""
-    remembered = _remembered.get()
-    if remembered is not None:
-        remembered.clear()
 
 
 def contact_by_email(address: str | None) -> Contact | None:
@@ -103,7 +91,7 @@ def contact_for_email(
             )
             ContactEmail.objects.create(contact=contact, address=normalised)
     except IntegrityError:
-        forget_remembered_contacts()
+        _remembered.forget()
         winner = contact_by_email(normalised)
         if winner is None:
             raise

@@ -13,6 +13,7 @@ from servicedesk.catalog.domain import (
     find_catalogue_problems,
 )
 from servicedesk.catalog.models import CatalogSettings, Service, SlaLevel
+from servicedesk.core.queries import unique_row
 from servicedesk.core.snapshots import snapshot
 
 
@@ -28,6 +29,12 @@ def default_sla_level() -> SlaLevel | None:
     """Return the level used for services the catalogue does not describe (kept per process)."""
     row = CatalogSettings.objects.select_related("default_sla_level").filter(pk=1).first()
     return row.default_sla_level if row else None
+
+
+@snapshot("catalog.Service", "catalog.SlaLevel")
+def service_with_level(code: str) -> Service | None:
+    """Return the service with this code and its SLA level, active or not (kept per process)."""
+    return unique_row(Service.objects.select_related("sla_level").filter(code=code))
 
 
 def effective_sla_level(service: Service) -> SlaLevel | None:

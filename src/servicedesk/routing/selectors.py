@@ -7,7 +7,6 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -17,6 +16,7 @@ from django.db.models import Count, Max
 
 from servicedesk.accounts.models import User
 from servicedesk.calendars.selectors import business_calendar
+from servicedesk.core.batch import BatchMemo
 from servicedesk.core.errors import ValidationFailed
 from servicedesk.core.snapshots import snapshot
 from servicedesk.routing.domain import shifts
@@ -220,7 +220,7 @@ def weighted_loads(user_ids: Iterable[int]) -> dict[int, tuple[float, int]]:
     with the tickets placed with them (`remember_placed`).
     """
     wanted = list(user_ids)
-    remembered = _remembered_loads.get()
+    remembered = remembered_loads.get()
     if remembered is None:
         return _read_loads(wanted)
     missing = [user_id for user_id in wanted if user_id not in remembered]
@@ -244,9 +244,8 @@ def _read_loads(user_ids: list[int]) -> dict[int, tuple[float, int]]:
     return loads
 
 
-_remembered_loads: ContextVar[dict[int, tuple[float, int]] | None] = ContextVar(
-    "remembered_loads", default=None
-)
+# Inside `loads_remembered`: each person's (weighted load, open tickets), once read.
+remembered_loads: BatchMemo[dict[int, tuple[float, int]]] = BatchMemo("remembered_loads")
 
 
 @contextmanager
@@ -255,31 +254,22 @@ def loads_remembered() -> Iterator[None]:
 
     The counting query reads every open ticket of the role; a batch places dozens of
     tickets in a row. Changes to other tickets made inside the block (a reply reopening
-    a resolved one) count from the next block on; if the block's writes are rolled back
-    in part, call `forget_remembered_loads()`.
+    a resolved one) count from the next block on; a partial rollback must be followed
+    by `core.batch.forget_batch_memos()`.
     """
-    token = _remembered_loads.set({})
-    try:
+    with remembered_loads.kept({}):
         yield
-    finally:
-        _remembered_loads.reset(token)
 
 
 def remember_placed(user_id: int, ticket: Ticket) -> None:
     """Count a ticket just placed with `user_id` in the load `loads_remembered` keeps."""
-    remembered = _remembered_loads.get()
+    remembered = remembered_loads.get()
     if remembered is None or user_id not in remembered:
         return  # not read yet: the query will count it (same transaction)
     rank = ticket.sla_level.rank if ticket.sla_level is not None else None
     weight = ticket_weight(rank - 1 if rank is not None else None, ticket.priority_raised)
     load, tickets = remembered[user_id]
     remembered[user_id] = (load + weight, tickets + 1)
-
-
-def forget_remembered_loads() -> None:
-    remembered = _remembered_loads.get()
-    if remembered is not None:
-        remembered.clear()
 
 
 def role_candidates(role: str, at: datetime) -> list[Candidate]:

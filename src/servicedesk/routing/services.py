@@ -121,7 +121,7 @@ def route(
         change.set("role_queue", placement.role)
         change.set("assignee", placement.assignee)
         if ticket.pk is not None:
-            selectors.forget_remembered_loads()  # moved from someone: read loads again
+            selectors.remembered_loads.forget()  # moved from someone: read loads again
         elif placement.assignee is not None:
             selectors.remember_placed(placement.assignee.pk, ticket)
     if decision.matches or placement is not None:

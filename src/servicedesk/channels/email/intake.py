@@ -22,11 +22,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 
-from servicedesk.accounts.email_contacts import (
-    contacts_remembered,
-    forget_remembered_contacts,
-    normalise_email,
-)
+from servicedesk.accounts.email_contacts import contacts_remembered, normalise_email
 from servicedesk.channels.email.handling import Handled, handle_message, likely_new_request
 from servicedesk.channels.email.models import (
     InboundMessage,
@@ -36,15 +32,13 @@ from servicedesk.channels.email.models import (
     Mailbox,
     inbound_raw_path,
 )
-from servicedesk.channels.email.outgoing import (
-    acknowledgements_remembered,
-    forget_remembered_acknowledgements,
-)
+from servicedesk.channels.email.outgoing import acknowledgements_remembered
 from servicedesk.channels.email.parse import ParsedMessage, parse_message
 from servicedesk.classification.services import classification_prepared
 from servicedesk.core import clock
+from servicedesk.core.batch import forget_batch_memos
 from servicedesk.core.transactions import rolled_back_whole
-from servicedesk.routing.selectors import forget_remembered_loads, loads_remembered
+from servicedesk.routing.selectors import loads_remembered
 
 logger = logging.getLogger(__name__)
 
@@ -218,27 +212,20 @@ def _ingest(
         # row and the ticket's raw attachment both point at it. An orphan file is cheap.
         raise
     except IntegrityError:
-        _forget_batch_lookups()
+        forget_batch_memos()  # they may name what the rollback removed
         _, _, earlier = _identity(mailbox, parsed, fingerprint)
         if earlier is not None:  # ingested by someone else a moment ago
             default_storage.delete(row.raw.name)
             return _duplicate(earlier)
         result = _quarantine(row, traceback.format_exc())
     except Exception:
-        _forget_batch_lookups()
+        forget_batch_memos()  # they may name what the rollback removed
         result = _quarantine(row, traceback.format_exc())
     else:
         result = _result(row, handled)
     if known is not None and row.pk is not None:
         known.setdefault(row.message_id, []).append((row.pk, fingerprint))
     return result
-
-
-def _forget_batch_lookups() -> None:
-    """A message's writes were rolled back: what the batch remembered may name them."""
-    forget_remembered_contacts()
-    forget_remembered_acknowledgements()
-    forget_remembered_loads()
 
 
 @dataclass(frozen=True)

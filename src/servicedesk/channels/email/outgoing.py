@@ -14,7 +14,6 @@ import logging
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import formataddr, parseaddr
@@ -41,6 +40,7 @@ from servicedesk.channels.email.models import (
 )
 from servicedesk.channels.email.thread_keys import format_ticket_tag
 from servicedesk.core import clock
+from servicedesk.core.batch import BatchMemo
 from servicedesk.core.options import desk_options
 from servicedesk.tickets.domain.events import TicketEventType
 from servicedesk.tickets.models import Attachment, Comment, Ticket
@@ -372,8 +372,11 @@ class _Acknowledged:
     minutes: int  # how far back `last` was read
     last: dict[str, datetime | None]  # address → its latest acknowledgement in that window
 
+    def clear(self) -> None:
+        self.last.clear()
 
-_acknowledged: ContextVar[_Acknowledged | None] = ContextVar("acknowledged", default=None)
+
+_acknowledged: BatchMemo[_Acknowledged] = BatchMemo("acknowledged")
 
 
 @contextmanager
@@ -382,8 +385,8 @@ def acknowledgements_remembered(
 ) -> Iterator[None]:
     """Read in one query which of a batch's senders were acknowledged in the last `minutes`.
 
-    Acknowledgements recorded inside the block are remembered too. If the block's writes
-    are rolled back in part, call `forget_remembered_acknowledgements()`.
+    Acknowledgements recorded inside the block are remembered too; a partial rollback
+    must be followed by `core.batch.forget_batch_memos()`.
     """
     wanted = {address for address in addresses if address}
     last: dict[str, datetime | None] = dict.fromkeys(wanted)
@@ -398,15 +401,5 @@ def acknowledgements_remembered(
             .annotate(latest=Max("created_at"))
         )
         last.update(rows)
-    token = _acknowledged.set(_Acknowledged(minutes, last))
-    try:
+    with _acknowledged.kept(_Acknowledged(minutes, last)):
         yield
-    finally:
-        _acknowledged.reset(token)
-
-
-def forget_remembered_acknowledgements() -> None:
-    """Forget what `acknowledgements_remembered` knows: each sender is read again."""
-    remembered = _acknowledged.get()
-    if remembered is not None:
-        remembered.last.clear()

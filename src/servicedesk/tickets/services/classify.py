@@ -6,12 +6,12 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from servicedesk.catalog.models import Service
+from servicedesk.catalog.selectors import service_with_level
 from servicedesk.classification.services import (
     classification_record_label,
     classification_suggest,
 )
 from servicedesk.tickets.domain.events import TicketEventType
-from servicedesk.tickets.services.rules import service_with_level
 
 if TYPE_CHECKING:
     from servicedesk.tickets.services.change import TicketChange

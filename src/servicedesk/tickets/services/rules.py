@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from servicedesk.accounts.models import Client, Contact, Outlet, SupportLine, User
 from servicedesk.catalog.models import Service, SlaLevel
-from servicedesk.catalog.selectors import effective_sla_level
+from servicedesk.catalog.selectors import effective_sla_level, service_with_level
 from servicedesk.core.errors import Forbidden, NotFound, ValidationFailed
 from servicedesk.core.queries import unique_row
 from servicedesk.core.snapshots import snapshot
@@ -36,12 +36,6 @@ def service_by_code(code: str) -> Service:
     if service is None or not service.is_active:
         raise ValidationFailed(f"Услуга «{code}» не найдена в каталоге", field="service")
     return service
-
-
-@snapshot("catalog.Service", "catalog.SlaLevel")
-def service_with_level(code: str) -> Service | None:
-    """Return the service with this code and its SLA level, active or not (kept per process)."""
-    return unique_row(Service.objects.select_related("sla_level").filter(code=code))
 
 
 def level_by_code(code: str) -> SlaLevel:
