@@ -7,12 +7,14 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from servicedesk.accounts.models import Client, Contact, ContactEmail, ContactKind
 from servicedesk.core.batch import BatchMemo
+from servicedesk.core.deferred import insert_rows
 from servicedesk.core.errors import ValidationFailed
 from servicedesk.core.queries import unique_row
+from servicedesk.core.transactions import inside_rolled_back_whole, service_block
 
 MAX_ADDRESS_LENGTH = 254
 
@@ -77,6 +79,8 @@ def contact_for_email(
 
     Return the contact and whether it was created. Safe against two messages from a new
     sender being ingested at the same time: the address is unique, the loser re-reads.
+    Inside `rolled_back_whole()` there is no savepoint to re-read from, so the error goes
+    up and the block is done again (mail intake retries the message).
     """
     normalised = normalise_email(address)
     if normalised is None:
@@ -85,12 +89,14 @@ def contact_for_email(
     if existing is not None:
         return existing, False
     try:
-        with transaction.atomic():
+        with service_block():
             contact = Contact.objects.create(
                 kind=ContactKind.GUEST, full_name=name.strip()[:200], client=client
             )
-            ContactEmail.objects.create(contact=contact, address=normalised)
+            insert_rows(ContactEmail, [ContactEmail(contact=contact, address=normalised)])
     except IntegrityError:
+        if inside_rolled_back_whole():
+            raise  # no savepoint to go on from: the caller redoes its whole block
         _remembered.forget()
         winner = contact_by_email(normalised)
         if winner is None:

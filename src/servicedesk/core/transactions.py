@@ -39,12 +39,22 @@ def rolled_back_whole() -> Iterator[None]:
             _whole.reset(token)
 
 
+def inside_rolled_back_whole() -> bool:
+    """Tell whether an error here ends the whole enclosing `rolled_back_whole()` block."""
+    return _whole.get()
+
+
+def service_block() -> transaction.Atomic:
+    """An atomic block for part of a service: inside `rolled_back_whole()` no savepoint."""
+    return transaction.atomic(savepoint=not _whole.get())
+
+
 def service_atomic(function: Callable[P, R]) -> Callable[P, R]:
     """Run a service atomically; inside `rolled_back_whole()` without a savepoint."""
 
     @wraps(function)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        with transaction.atomic(savepoint=not _whole.get()):
+        with service_block():
             return function(*args, **kwargs)
 
     return run

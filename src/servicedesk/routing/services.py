@@ -174,6 +174,10 @@ def routing_before_save(change: TicketChange) -> None:
 
 def routing_after_change(change: TicketChange) -> None:
     data = change.event_data(TicketEventType.ROUTED)
+    if not data and not {"assignee", "status", "status_category"} & change.fields:
+        # Who holds the ticket and whether it is worked on did not change, so neither did
+        # its place in the off-shift queue (a comment, a field edit).
+        return
     ticket = change.ticket
     if ticket.assignee_id is not None or ticket.status_category not in selectors.WORKING_CATEGORIES:
         AwaitingShift.objects.filter(ticket=ticket).delete()

@@ -9,6 +9,7 @@ from servicedesk.calendars.models import Calendar
 from servicedesk.calendars.selectors import business_calendar
 from servicedesk.catalog.models import SlaLevel
 from servicedesk.catalog.selectors import default_sla_level
+from servicedesk.core.deferred import insert_rows
 from servicedesk.sla.domain.clock import (
     ClockEntry,
     ClockState,
@@ -75,7 +76,7 @@ def _append(
     target_seconds: int | None = None,
     calendar_code: str = "",
 ) -> None:
-    SlaClockEntry.objects.create(
+    entry = SlaClockEntry(
         clock=clock,
         kind=kind.value,
         at=at,
@@ -85,6 +86,7 @@ def _append(
         actor=actor,
         actor_label=actor_label,
     )
+    insert_rows(SlaClockEntry, [entry])
 
 
 def refresh_clock(
@@ -197,10 +199,10 @@ def sla_start_clocks(
                 actor_label=label,
             )
         )
-    SlaClock.objects.bulk_create(clocks)
+    insert_rows(SlaClock, clocks)
     for clock, entry in zip(clocks, entries, strict=True):
         entry.clock = clock
-    SlaClockEntry.objects.bulk_create(entries)
+    insert_rows(SlaClockEntry, entries)
     return clocks
 
 
@@ -304,11 +306,14 @@ def sla_follow_change(
     reason: str = "",
 ) -> None:
     """Move the ticket's clocks after a change: pauses, stops, reopen, new targets."""
+    status_moved = old_category is not None and old_category != ticket.status_category
+    if not (reacted or touched_by_staff or status_moved or level_changed or line_changed):
+        return  # nothing here moves a clock: no need to read and lock them (a guest's reply)
     changes = _ClockChanges(ticket, at, actor, label)
     if not changes.clocks:
         return
     changes.stop_reaction_clocks(reacted=reacted, touched_by_staff=touched_by_staff)
-    if old_category is not None and old_category != ticket.status_category:
+    if status_moved and old_category is not None:
         changes.follow_status(old_category)
     if level_changed or line_changed:
         changes.follow_targets(reason)

@@ -53,6 +53,7 @@ from servicedesk.channels.email.thread_keys import (
     normalise_subject,
 )
 from servicedesk.core import clock
+from servicedesk.core.deferred import insert_rows
 from servicedesk.core.errors import DomainError
 from servicedesk.core.options import desk_options
 from servicedesk.tickets.domain.statuses import StatusCategory
@@ -129,7 +130,8 @@ def handle_message(
         if refused:
             _refuse_attachments(message, ticket, refused, context)
     if not parsed.message_id_synthesised:
-        TicketMessageId.objects.bulk_create(
+        insert_rows(
+            TicketMessageId,
             [
                 TicketMessageId(
                     ticket=ticket,

@@ -15,6 +15,7 @@ import hashlib
 import logging
 import traceback
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Final
 
@@ -37,6 +38,7 @@ from servicedesk.channels.email.parse import ParsedMessage, parse_message
 from servicedesk.classification.services import classification_prepared
 from servicedesk.core import clock
 from servicedesk.core.batch import forget_batch_memos
+from servicedesk.core.deferred import insert_rows, inserts_deferred
 from servicedesk.core.transactions import rolled_back_whole
 from servicedesk.routing.selectors import loads_remembered
 
@@ -100,8 +102,9 @@ def content_fingerprint(parsed: ParsedMessage, raw: bytes) -> str:
     return digest.hexdigest()
 
 
-# Message-ID → (pk, fingerprint) of the rows already stored for it, as `_identity` reads them.
-Known = dict[str, list[tuple[int, str]]]
+# Message-ID → (row or its pk, fingerprint) of the messages stored under it: pks read from
+# the database, rows this batch wrote (a row kept by `core.deferred` has no pk yet).
+Known = dict[str, list[tuple[InboundMessage | int, str]]]
 
 
 def _message_id(parsed: ParsedMessage, fingerprint: str) -> str:
@@ -127,7 +130,9 @@ def _identity(
             .order_by()
             .values_list("pk", "content_sha256")
         )
-    same = next((pk for pk, digest in earlier if digest == fingerprint), None)
+    same = next((row for row, digest in earlier if digest == fingerprint), None)
+    if isinstance(same, InboundMessage):
+        return message_id, same.dedupe_key, same
     if same is not None:
         row = InboundMessage.objects.select_related("ticket").get(pk=same)
         return message_id, row.dedupe_key, row
@@ -174,21 +179,56 @@ def email_ingest(
 
 
 def _ingest(
-    mailbox: Mailbox, mail: RawMail, parsed: ParsedMessage, fingerprint: str, known: Known | None
+    mailbox: Mailbox,
+    mail: RawMail,
+    parsed: ParsedMessage,
+    fingerprint: str,
+    known: Known | None,
+    *,
+    careful: bool = True,
+    files: RawFiles | None = None,
 ) -> IngestResult:
-    raw = mail.raw
+    """Ingest one message; `careful`: in a savepoint of its own, quarantined if it fails.
+
+    Not careful (inside an optimistic batch, see `email_ingest_many`) any error goes up
+    and the caller does the whole batch again, carefully.
+    """
     message_id, key, earlier = _identity(mailbox, parsed, fingerprint, known)
     if earlier is not None:
         return _duplicate(earlier)
-    received_at = clock.now()
-    row = InboundMessage(
+    row = _new_row(mailbox, mail, parsed, fingerprint=fingerprint, message_id=message_id, key=key)
+    # The file goes first: files are not transactional, and the row must be able to
+    # point at it whether the handling commits or the message ends up in quarantine.
+    row.raw.name = (files or RawFiles()).stored(mail, row)
+    if not careful:
+        handled = handle_message(inbound=row, parsed=parsed, raw=mail.raw, mailbox=mailbox)
+        _apply_outcome(row, handled)
+        insert_rows(InboundMessage, [row])  # with its outcome: one insert, no update after
+        result = _result(row, handled)
+    else:
+        result = _handled_in_savepoint(row, mailbox, mail.raw, parsed, fingerprint)
+    if known is not None and result.inbound is row:  # stored (maybe in quarantine)
+        known.setdefault(row.message_id, []).append((row, fingerprint))
+    return result
+
+
+def _new_row(
+    mailbox: Mailbox,
+    mail: RawMail,
+    parsed: ParsedMessage,
+    *,
+    fingerprint: str,
+    message_id: str,
+    key: str,
+) -> InboundMessage:
+    return InboundMessage(
         mailbox=mailbox,
         message_id=message_id[:255],
         message_id_synthesised=parsed.message_id_synthesised,
         dedupe_key=key[:300],
         content_sha256=fingerprint,
         raw_sha256=parsed.raw_sha256,
-        size=len(raw),
+        size=len(mail.raw),
         source=mail.source,
         imap_uid=mail.imap_uid,
         imap_uidvalidity=mail.uidvalidity,
@@ -196,36 +236,60 @@ def _ingest(
         from_name=(parsed.from_name or "")[:200],
         subject=parsed.subject[:300],
         sent_at=parsed.date,
-        received_at=received_at,
+        received_at=clock.now(),
         defects="\n".join(parsed.defects),
     )
-    # The file goes first: files are not transactional, and the row must be able to
-    # point at it whether the handling commits or the message ends up in quarantine.
-    row.raw.name = default_storage.save(inbound_raw_path(row, "raw.eml"), ContentFile(raw))
-    try:
-        with rolled_back_whole():
-            handled = handle_message(inbound=row, parsed=parsed, raw=raw, mailbox=mailbox)
-            _apply_outcome(row, handled)
-            row.save(force_insert=True)  # with its outcome: one insert, no update after
-    except (OperationalError, InterfaceError):
-        # The file stays: a connection lost at COMMIT may have committed, and then the log
-        # row and the ticket's raw attachment both point at it. An orphan file is cheap.
-        raise
-    except IntegrityError:
-        forget_batch_memos()  # they may name what the rollback removed
-        _, _, earlier = _identity(mailbox, parsed, fingerprint)
-        if earlier is not None:  # ingested by someone else a moment ago
-            default_storage.delete(row.raw.name)
-            return _duplicate(earlier)
-        result = _quarantine(row, traceback.format_exc())
-    except Exception:
-        forget_batch_memos()  # they may name what the rollback removed
-        result = _quarantine(row, traceback.format_exc())
-    else:
-        result = _result(row, handled)
-    if known is not None and row.pk is not None:
-        known.setdefault(row.message_id, []).append((row.pk, fingerprint))
-    return result
+
+
+def _handled_in_savepoint(
+    row: InboundMessage, mailbox: Mailbox, raw: bytes, parsed: ParsedMessage, fingerprint: str
+) -> IngestResult:
+    for attempt in range(1, RACE_ATTEMPTS + 1):
+        try:
+            with rolled_back_whole():
+                handled = handle_message(inbound=row, parsed=parsed, raw=raw, mailbox=mailbox)
+                _apply_outcome(row, handled)
+                row.save(force_insert=True)  # with its outcome: one insert, no update after
+        except (OperationalError, InterfaceError):
+            # The file stays: a connection lost at COMMIT may have committed, and then the
+            # log row and the ticket's raw attachment both point at it. An orphan is cheap.
+            raise
+        except IntegrityError:
+            forget_batch_memos()  # they may name what the rollback removed
+            _, _, earlier = _identity(mailbox, parsed, fingerprint)
+            if earlier is not None:  # ingested by someone else a moment ago
+                default_storage.delete(row.raw.name)
+                return _duplicate(earlier)
+            if attempt < RACE_ATTEMPTS:
+                # Another process created the sender's contact (or a thread id) a moment
+                # ago: handled again, the message finds that row.
+                row.pk = None
+                row._state.adding = True
+                continue
+            return _quarantine(row, traceback.format_exc())
+        except Exception:
+            forget_batch_memos()  # they may name what the rollback removed
+            return _quarantine(row, traceback.format_exc())
+        return _result(row, handled)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+# A message that hits a unique row another process wrote meanwhile is handled once more.
+RACE_ATTEMPTS: Final = 2
+
+
+class RawFiles:
+    """The raw files a batch stored, by message: a batch done again does not store twice."""
+
+    def __init__(self) -> None:
+        self._names: dict[int, str] = {}
+
+    def stored(self, mail: RawMail, row: InboundMessage) -> str:
+        name = self._names.get(id(mail))
+        if name is None:
+            name = default_storage.save(inbound_raw_path(row, "raw.eml"), ContentFile(mail.raw))
+            self._names[id(mail)] = name
+        return name
 
 
 @dataclass(frozen=True)
@@ -239,15 +303,21 @@ class RawMail:
 
 
 def email_ingest_many(*, mailbox: Mailbox, messages: Sequence[RawMail]) -> list[IngestResult]:
-    """Ingest a batch in one transaction, each message in a savepoint of its own.
+    """Ingest a batch in one transaction; a message that fails is quarantined alone.
 
-    One commit for the batch instead of one per message; a message that fails is still
-    quarantined alone (its savepoint is rolled back) and the others go on. The caller
-    flags the batch on the server only after this returns, i.e. after the commit. What
-    every message looks up is read for the whole batch first: the copies already
-    stored, the senders' contacts and recent acknowledgements, the assignees' loads
-    (then counted on as tickets are placed); the requests likely to open tickets are
-    classified together, in one model call.
+    One commit for the batch instead of one per message. The caller flags the batch on
+    the server only after this returns, i.e. after the commit. What every message looks
+    up is read for the whole batch first: the copies already stored, the senders'
+    contacts and recent acknowledgements, the assignees' loads (then counted on as
+    tickets are placed); the requests likely to open tickets are classified together,
+    in one model call.
+
+    The batch is first done optimistically: no savepoint per message, and the rows
+    nobody reads back at once (history, SLA clocks, attachments, acknowledgements,
+    Message-IDs) are written one INSERT per table (`core.deferred`). If any message
+    fails, that attempt is rolled back whole and the batch is done again carefully,
+    each message in a savepoint of its own, so the one that fails is quarantined alone
+    and the others go on.
     """
     parsed = [parse_message(message.raw) for message in messages]
     fingerprints = [
@@ -258,22 +328,53 @@ def email_ingest_many(*, mailbox: Mailbox, messages: Sequence[RawMail]) -> list[
         for message, one in zip(messages, parsed, strict=True)
         if (text := likely_new_request(mailbox, one, message.raw)) is not None
     ]
-    senders = [normalise_email(one.from_address) for one in parsed]
-    with (
-        classification_prepared(requests),
-        transaction.atomic(),
-        contacts_remembered(senders),
-        acknowledgements_remembered(senders, mailbox.ack_interval_minutes, clock.now()),
-        loads_remembered(),
-    ):
-        known = _known_ids(
-            mailbox,
-            [_message_id(one, digest) for one, digest in zip(parsed, fingerprints, strict=True)],
-        )
-        return [
-            _ingest(mailbox, message, one, digest, known)
-            for message, one, digest in zip(messages, parsed, fingerprints, strict=True)
-        ]
+    batch = _Batch(mailbox, messages, parsed, fingerprints, RawFiles())
+    with classification_prepared(requests):
+        try:
+            return batch.ingest(careful=False)
+        except (OperationalError, InterfaceError):
+            raise
+        except Exception:
+            logger.warning(
+                "a batch of %d messages for %s failed; handling them one by one",
+                len(messages),
+                mailbox.code,
+                exc_info=True,
+            )
+        return batch.ingest(careful=True)
+
+
+@dataclass(frozen=True)
+class _Batch:
+    mailbox: Mailbox
+    messages: Sequence[RawMail]
+    parsed: list[ParsedMessage]
+    fingerprints: list[str]
+    files: RawFiles
+
+    def ingest(self, *, careful: bool) -> list[IngestResult]:
+        mailbox = self.mailbox
+        senders = [normalise_email(one.from_address) for one in self.parsed]
+        with (
+            transaction.atomic() if careful else rolled_back_whole(),
+            contacts_remembered(senders),
+            acknowledgements_remembered(senders, mailbox.ack_interval_minutes, clock.now()),
+            loads_remembered(),
+            nullcontext() if careful else inserts_deferred(),
+        ):
+            known = _known_ids(
+                mailbox,
+                [
+                    _message_id(one, key)
+                    for one, key in zip(self.parsed, self.fingerprints, strict=True)
+                ],
+            )
+            return [
+                _ingest(mailbox, message, one, key, known, careful=careful, files=self.files)
+                for message, one, key in zip(
+                    self.messages, self.parsed, self.fingerprints, strict=True
+                )
+            ]
 
 
 def record_outcome(row: InboundMessage, handled: Handled) -> None:

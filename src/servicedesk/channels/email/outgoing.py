@@ -41,6 +41,7 @@ from servicedesk.channels.email.models import (
 from servicedesk.channels.email.thread_keys import format_ticket_tag
 from servicedesk.core import clock
 from servicedesk.core.batch import BatchMemo
+from servicedesk.core.deferred import insert_rows
 from servicedesk.core.options import desk_options
 from servicedesk.tickets.domain.events import TicketEventType
 from servicedesk.tickets.models import Attachment, Comment, Ticket
@@ -201,7 +202,7 @@ def email_outbound_record(
         our_domain(mailbox), ticket.number, kind.replace("_", "-"), secret=secret_bytes()
     )
     now = clock.now()
-    outbound = OutboundMessage.objects.create(
+    outbound = OutboundMessage(
         ticket=ticket,
         comment=comment,
         mailbox=mailbox,
@@ -216,8 +217,17 @@ def email_outbound_record(
         auto_submitted=auto_submitted,
         created_at=now,
     )
-    TicketMessageId.objects.create(
-        ticket=ticket, message_id=outbound.message_id, direction=Direction.OUTBOUND, created_at=now
+    insert_rows(OutboundMessage, [outbound])
+    insert_rows(
+        TicketMessageId,
+        [
+            TicketMessageId(
+                ticket=ticket,
+                message_id=outbound.message_id,
+                direction=Direction.OUTBOUND,
+                created_at=now,
+            )
+        ],
     )
     remembered = _acknowledged.get()
     if remembered is not None and kind == OutboundKind.RECEIVED:

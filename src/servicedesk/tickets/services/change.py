@@ -8,6 +8,7 @@ from typing import Any
 
 from servicedesk.accounts.models import User
 from servicedesk.core import clock
+from servicedesk.core.deferred import insert_rows
 from servicedesk.core.errors import StaleVersion
 from servicedesk.tickets.domain.events import TicketEventType
 from servicedesk.tickets.models import Comment, Ticket, TicketEvent
@@ -98,6 +99,6 @@ def finish_change(change: TicketChange) -> Ticket:
     ticket.version += 1
     ticket.updated_at = change.at
     ticket.save(update_fields=[*sorted(change.fields), "version", "updated_at"])
-    TicketEvent.objects.bulk_create(change.events)
+    insert_rows(TicketEvent, change.events)
     effects.after_change(change)
     return ticket

@@ -10,6 +10,7 @@ from typing import IO
 from django.core.files.base import File
 
 from servicedesk.accounts.models import Contact, User
+from servicedesk.core.deferred import insert_rows
 from servicedesk.core.errors import Forbidden, ValidationFailed
 from servicedesk.core.options import desk_options
 from servicedesk.core.transactions import service_atomic
@@ -169,7 +170,7 @@ def apply_attachment(
     else:
         attachment.file.save(name, File(content), save=False)
     try:
-        attachment.save()
+        insert_rows(Attachment, [attachment])
     except Exception:
         # The file reached the disk but its row did not: do not leave an orphan behind.
         if not file.stored_as:

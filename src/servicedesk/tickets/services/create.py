@@ -9,6 +9,7 @@ from datetime import datetime
 from servicedesk.accounts.models import Contact, Outlet, User
 from servicedesk.catalog.selectors import effective_sla_level
 from servicedesk.core import clock
+from servicedesk.core.deferred import insert_rows
 from servicedesk.core.errors import ValidationFailed
 from servicedesk.core.transactions import service_atomic
 from servicedesk.tickets.domain.events import TicketEventType
@@ -123,6 +124,6 @@ def ticket_create(
     change.events.insert(0, created)
     for file, name in files:
         apply_attachment(change, file, name, None)
-    TicketEvent.objects.bulk_create(change.events)
+    insert_rows(TicketEvent, change.events)
     effects.after_create(change)
     return ticket
