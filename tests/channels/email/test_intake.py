@@ -452,3 +452,25 @@ def test_a_batch_writes_its_history_and_clocks_with_one_insert_per_table(mailbox
     per_ticket = SlaClock.objects.filter(ticket__subject="Касса не печатает чек").count()
     assert per_ticket >= 2  # reaction and resolution at least
     assert SlaClock.objects.filter(ticket__subject__in=subjects).count() == 4 * per_ticket
+
+
+def test_a_copy_in_a_batch_leaves_no_raw_file_behind(mailbox: Any) -> None:
+    """A batch writes its raw files ahead, while it works; a copy's file is deleted."""
+    from django.core.files.storage import default_storage
+
+    from servicedesk.channels.email.intake import RawMail, email_ingest_many
+
+    inbound_dir = Path(default_storage.path("mail/inbound"))
+    files_before = set(inbound_dir.rglob("*.eml"))
+    raw = mail(message_id="twice@shop-ural.ru")
+
+    results = email_ingest_many(
+        mailbox=mailbox, messages=[RawMail(raw), RawMail(raw), RawMail(mail(subject="Другое"))]
+    )
+
+    assert [r.outcome for r in results] == ["created", "duplicate", "created"]
+    new_files = set(inbound_dir.rglob("*.eml")) - files_before
+    assert sorted(f.name for f in new_files) == sorted(
+        Path(name).name for name in InboundMessage.objects.values_list("raw", flat=True)
+    )
+    assert len(new_files) == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.db import models
 
@@ -127,7 +128,12 @@ class InboundSource(models.TextChoices):
 
 
 def inbound_raw_path(instance: InboundMessage, filename: str) -> str:
-    return f"mail/inbound/{instance.received_at:%Y/%m}/{uuid.uuid4().hex}.eml"
+    return raw_mail_path(instance.received_at)
+
+
+def raw_mail_path(received_at: datetime) -> str:
+    """Return a new private path for the raw source of a message received at that time."""
+    return f"mail/inbound/{received_at:%Y/%m}/{uuid.uuid4().hex}.eml"
 
 
 class InboundMessage(models.Model):
