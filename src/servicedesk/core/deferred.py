@@ -95,7 +95,7 @@ class _Kept:
 def _parents(model: type[Model]) -> list[type[Model]]:
     parents = []
     for field in model._meta.concrete_fields:
-        parent = field.related_model if field.many_to_one else None
+        parent = field.related_model if field.many_to_one or field.one_to_one else None
         if isinstance(parent, type) and issubclass(parent, Model) and parent is not model:
             parents.append(parent)
     return parents

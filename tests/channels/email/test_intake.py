@@ -374,14 +374,17 @@ def test_a_batch_with_a_failing_message_is_done_again_message_by_message_without
         return real(message, *rest)
 
     monkeypatch.setattr(handling, "_append_or_create", explode_on_poison)
+    photo = ("чек.jpg", b"\xff\xd8\xff\xe0" + b"0" * 2000, "image/jpeg")
     batch = [
-        mail(sender="Ольга <olga@shop-ural.ru>", subject="Касса 1"),
+        mail(sender="Ольга <olga@shop-ural.ru>", subject="Касса 1", attachments=[photo]),
         mail(sender="Яд <poison@shop-ural.ru>", subject="яд"),
         mail(sender="Пётр <petr@shop-ural.ru>", subject="Касса 2"),
     ]
 
     inbound_dir = Path(default_storage.path("mail/inbound"))
     files_before = set(inbound_dir.rglob("*.eml"))
+    attachments_dir = Path(default_storage.path("attachments"))
+    attachment_files_before = set(attachments_dir.rglob("*.*"))
 
     results = email_ingest_many(mailbox=mailbox, messages=[RawMail(raw) for raw in batch])
 
@@ -395,6 +398,11 @@ def test_a_batch_with_a_failing_message_is_done_again_message_by_message_without
         Path(row.raw.name).name for row in InboundMessage.objects.all()
     )
     assert len(new_files) == 3
+    # the photo was stored by the first attempt too; only the kept one is on disk
+    new_attachment_files = set(attachments_dir.rglob("*.*")) - attachment_files_before
+    assert [f.name for f in new_attachment_files] == [
+        Path(Attachment.objects.get(filename="чек.jpg").file.name).name
+    ]
 
 
 def test_a_sender_another_process_just_created_is_found_not_quarantined(
@@ -474,3 +482,38 @@ def test_a_copy_in_a_batch_leaves_no_raw_file_behind(mailbox: Any) -> None:
         Path(name).name for name in InboundMessage.objects.values_list("raw", flat=True)
     )
     assert len(new_files) == 2
+
+
+def test_a_retry_racing_another_process_for_the_sender_finds_its_contact(
+    mailbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from servicedesk.accounts import email_contacts
+    from servicedesk.accounts.models import Contact
+
+    real_handler = handling._append_or_create
+
+    def fail(*args: Any) -> Any:
+        raise RuntimeError("обработчик упал")
+
+    monkeypatch.setattr(handling, "_append_or_create", fail)
+    email_ingest(mailbox=mailbox, raw=mail(sender="Ольга <olga@shop-ural.ru>"))
+    kept = InboundMessage.objects.get(status=InboundStatus.QUARANTINED)
+    monkeypatch.setattr(handling, "_append_or_create", real_handler)
+    other = Contact.objects.create(kind=ContactKind.GUEST, full_name="Ольга", client=mailbox.client)
+    ContactEmail.objects.create(contact=other, address="olga@shop-ural.ru")
+    real_lookup = email_contacts.contact_by_email
+    missed: list[str] = []
+
+    def not_there_yet(address: str | None) -> Any:
+        if address == "olga@shop-ural.ru" and not missed:
+            missed.append(address)
+            return None
+        return real_lookup(address)
+
+    monkeypatch.setattr(email_contacts, "contact_by_email", not_there_yet)
+
+    result = email_inbound_retry(inbound=kept)
+
+    assert result.outcome == "created"
+    assert missed == ["olga@shop-ural.ru"]
+    assert Ticket.objects.get().requester == other

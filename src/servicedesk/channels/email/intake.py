@@ -41,6 +41,7 @@ from servicedesk.classification.services import classification_prepared
 from servicedesk.core import clock
 from servicedesk.core.batch import forget_batch_memos
 from servicedesk.core.deferred import insert_rows, inserts_deferred
+from servicedesk.core.stored_files import deleted_if_rolled_back
 from servicedesk.core.transactions import rolled_back_whole
 from servicedesk.routing.selectors import loads_remembered
 
@@ -248,7 +249,7 @@ def _handled_in_savepoint(
 ) -> IngestResult:
     for attempt in range(1, RACE_ATTEMPTS + 1):
         try:
-            with rolled_back_whole():
+            with deleted_if_rolled_back(), rolled_back_whole():
                 handled = handle_message(inbound=row, parsed=parsed, raw=raw, mailbox=mailbox)
                 _apply_outcome(row, handled)
                 row.save(force_insert=True)  # with its outcome: one insert, no update after
@@ -323,6 +324,13 @@ class RawFiles:
             self._names[id(mail)] = name
         return name
 
+    def delete_unused(self, used: set[str]) -> None:
+        """Delete the files given out that no stored row points at (a copy found later)."""
+        for name in self._names.values():
+            if name not in used:
+                default_storage.delete(name)
+        self._names.clear()
+
     def close(self) -> None:
         """Wait for the writes still running; delete the files no message asked for."""
         for writing in self._writing.values():
@@ -374,7 +382,7 @@ def email_ingest_many(*, mailbox: Mailbox, messages: Sequence[RawMail]) -> list[
         batch = _Batch(mailbox, messages, parsed, fingerprints, files)
         with classification_prepared(requests):
             try:
-                return batch.ingest(careful=False)
+                results = batch.ingest(careful=False)
             except (OperationalError, InterfaceError):
                 raise
             except Exception:
@@ -384,7 +392,9 @@ def email_ingest_many(*, mailbox: Mailbox, messages: Sequence[RawMail]) -> list[
                     mailbox.code,
                     exc_info=True,
                 )
-            return batch.ingest(careful=True)
+                results = batch.ingest(careful=True)
+        files.delete_unused({r.inbound.raw.name for r in results if r.inbound is not None})
+        return results
 
 
 @dataclass(frozen=True)
@@ -399,6 +409,7 @@ class _Batch:
         mailbox = self.mailbox
         senders = [normalise_email(one.from_address) for one in self.parsed]
         with (
+            deleted_if_rolled_back(),  # the attachments' files, if the batch fails
             transaction.atomic() if careful else rolled_back_whole(),
             contacts_remembered(senders),
             acknowledgements_remembered(senders, mailbox.ack_interval_minutes, clock.now()),
@@ -484,26 +495,36 @@ def email_inbound_retry(*, inbound: InboundMessage) -> IngestResult:
     with inbound.raw.open("rb") as handle:
         raw = handle.read()
     parsed = parse_message(raw)
-    try:
-        with rolled_back_whole():
-            row = (
-                InboundMessage.objects.select_for_update(of=("self",))
-                .select_related("mailbox", "mailbox__client", "mailbox__default_service")
-                .get(pk=inbound.pk)
-            )
-            if row.status != InboundStatus.QUARANTINED:
-                return IngestResult(DUPLICATE, row, None, "письмо уже не в карантине")
-            handled = handle_message(inbound=row, parsed=parsed, raw=raw, mailbox=row.mailbox)
-            row.attempts += 1
-            row.save(update_fields=["attempts"])
-            record_outcome(row, handled)
-    except (OperationalError, InterfaceError):
-        raise
-    except Exception:  # keep it quarantined, record why
-        error = traceback.format_exc()
-        InboundMessage.objects.filter(pk=inbound.pk).update(
-            error=error[-10000:], reason=_summary(error)[:300], attempts=inbound.attempts + 1
-        )
-        inbound.refresh_from_db()
-        return IngestResult(QUARANTINED, inbound, None, _summary(error))
-    return _result(row, handled)
+    for attempt in range(1, RACE_ATTEMPTS + 1):
+        try:
+            with deleted_if_rolled_back(), rolled_back_whole():
+                row = (
+                    InboundMessage.objects.select_for_update(of=("self",))
+                    .select_related("mailbox", "mailbox__client", "mailbox__default_service")
+                    .get(pk=inbound.pk)
+                )
+                if row.status != InboundStatus.QUARANTINED:
+                    return IngestResult(DUPLICATE, row, None, "письмо уже не в карантине")
+                handled = handle_message(inbound=row, parsed=parsed, raw=raw, mailbox=row.mailbox)
+                row.attempts += 1
+                row.save(update_fields=["attempts"])
+                record_outcome(row, handled)
+        except (OperationalError, InterfaceError):
+            raise
+        except IntegrityError:
+            if attempt < RACE_ATTEMPTS:
+                continue  # another process wrote the sender's contact meanwhile: read it now
+            return _still_quarantined(inbound, traceback.format_exc())
+        except Exception:
+            return _still_quarantined(inbound, traceback.format_exc())
+        return _result(row, handled)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _still_quarantined(inbound: InboundMessage, error: str) -> IngestResult:
+    """Keep the message in quarantine and record why this attempt failed."""
+    InboundMessage.objects.filter(pk=inbound.pk).update(
+        error=error[-10000:], reason=_summary(error)[:300], attempts=inbound.attempts + 1
+    )
+    inbound.refresh_from_db()
+    return IngestResult(QUARANTINED, inbound, None, _summary(error))

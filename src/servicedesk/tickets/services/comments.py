@@ -13,6 +13,7 @@ from servicedesk.accounts.models import Contact, User
 from servicedesk.core.deferred import insert_rows
 from servicedesk.core.errors import Forbidden, ValidationFailed
 from servicedesk.core.options import desk_options
+from servicedesk.core.stored_files import remember_written
 from servicedesk.core.transactions import service_atomic
 from servicedesk.security.uploads import check_upload
 from servicedesk.tickets.domain.events import TicketEventType
@@ -169,6 +170,7 @@ def apply_attachment(
         attachment.file.name = file.stored_as
     else:
         attachment.file.save(name, File(content), save=False)
+        remember_written(attachment.file.name)
     try:
         insert_rows(Attachment, [attachment])
     except Exception:
