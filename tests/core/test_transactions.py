@@ -45,3 +45,35 @@ def test_inside_a_block_rolled_back_whole_services_open_no_savepoint(
         services.ticket_create(actor=None, data=new(world, "Третье"))
         raise RuntimeError("после создания")
     assert sorted(Ticket.objects.values_list("subject", flat=True)) == ["Второе", "Первое"]
+
+
+def test_a_service_that_fails_after_saving_a_file_leaves_no_file_behind(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pathlib import Path
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from servicedesk.tickets.services import effects
+
+    ticket = services.ticket_create(actor=None, data=new(world, "С файлом"))
+    folder = Path(default_storage.path("attachments"))
+    before = set(folder.rglob("*.*")) if folder.exists() else set()
+
+    def fail(change: Any) -> None:
+        raise RuntimeError("упало после записи файла")
+
+    monkeypatch.setattr(effects, "after_change", fail)
+    with pytest.raises(RuntimeError):
+        services.ticket_attach(
+            actor=world["agent"],
+            number=ticket.number,
+            content=ContentFile(b"receipt", name="check.txt"),
+            filename="check.txt",
+            content_type="text/plain",
+            size=7,
+        )
+
+    after = set(folder.rglob("*.*")) if folder.exists() else set()
+    assert after == before

@@ -36,13 +36,10 @@ class _Kept:
 
     def __init__(self) -> None:
         self.groups: dict[Group, list[Model]] = {}
-        self._tables: dict[Group, str] = {}
         self._writing = False
 
     def add(self, model: type[Model], rows: Sequence[Model], ignore_conflicts: bool) -> None:
-        group = (model, ignore_conflicts)
-        self._tables.setdefault(group, model._meta.db_table)
-        self.groups.setdefault(group, []).extend(rows)
+        self.groups.setdefault((model, ignore_conflicts), []).extend(rows)
 
     def write(self, groups: Sequence[Group] | None = None) -> None:
         """Write the groups given (all when None), after the kept rows they point at."""
@@ -86,7 +83,7 @@ class _Kept:
                 # A plain substring test: a table whose name contains another's (clocks,
                 # clock entries) only writes a little early, and a scan of a long joined
                 # SELECT with a regular expression per table cost more than the write saved.
-                named = [group for group in self.groups if self._tables[group] in sql]
+                named = [group for group in self.groups if group[0]._meta.db_table in sql]
                 if named:
                     self.write(named)
         return execute(sql, params, many, context)

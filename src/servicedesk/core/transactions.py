@@ -18,6 +18,8 @@ from typing import ParamSpec, TypeVar
 
 from django.db import transaction
 
+from servicedesk.core.stored_files import deleted_if_rolled_back
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -50,11 +52,14 @@ def service_block() -> transaction.Atomic:
 
 
 def service_atomic(function: Callable[P, R]) -> Callable[P, R]:
-    """Run a service atomically; inside `rolled_back_whole()` without a savepoint."""
+    """Run a service atomically; inside `rolled_back_whole()` without a savepoint.
+
+    Files the service saves (`core.stored_files.remember_written`) are deleted if it fails.
+    """
 
     @wraps(function)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        with service_block():
+        with deleted_if_rolled_back(), service_block():
             return function(*args, **kwargs)
 
     return run

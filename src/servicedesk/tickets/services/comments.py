@@ -170,14 +170,8 @@ def apply_attachment(
         attachment.file.name = file.stored_as
     else:
         attachment.file.save(name, File(content), save=False)
-        remember_written(attachment.file.name)
-    try:
-        insert_rows(Attachment, [attachment])
-    except Exception:
-        # The file reached the disk but its row did not: do not leave an orphan behind.
-        if not file.stored_as:
-            attachment.file.delete(save=False)
-        raise
+        remember_written(attachment.file.name)  # deleted if the change is rolled back
+    insert_rows(Attachment, [attachment])
     change.record(
         TicketEventType.ATTACHMENT_ADDED,
         {
