@@ -11,11 +11,9 @@ import pytest
 def _fresh_template_cache(request: pytest.FixtureRequest) -> None:
     if not request.config.pluginmanager.has_plugin("django"):
         return
-    from servicedesk.channels.email.handling import forget_mailbox_count
     from servicedesk.channels.email.outgoing import forget_cached_templates
 
     forget_cached_templates()
-    forget_mailbox_count()
 
 
 @pytest.fixture

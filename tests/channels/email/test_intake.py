@@ -517,3 +517,69 @@ def test_a_retry_racing_another_process_for_the_sender_finds_its_contact(
     assert result.outcome == "created"
     assert missed == ["olga@shop-ural.ru"]
     assert Ticket.objects.get().requester == other
+
+
+def test_a_reply_in_the_same_batch_as_its_request_is_added_to_that_ticket(
+    mailbox: Any,
+) -> None:
+    """Replies find their ticket from what the batch read at its start and what it wrote
+    since, with one look-up of Message-IDs for the whole batch."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from servicedesk.channels.email.intake import RawMail, email_ingest_many
+
+    email_ingest(mailbox=mailbox, raw=mail(message_id="old@shop-ural.ru", subject="Старая"))
+    batch = [
+        mail(message_id="new@shop-ural.ru", subject="Новая"),
+        mail(message_id="r1@shop-ural.ru", subject="Re: Новая", in_reply_to="new@shop-ural.ru"),
+        mail(message_id="r2@shop-ural.ru", subject="Re: Старая", in_reply_to="old@shop-ural.ru"),
+        mail(
+            message_id="r3@shop-ural.ru",
+            subject="Re: Re: Новая",
+            in_reply_to="r1@shop-ural.ru",
+            references=["new@shop-ural.ru", "r1@shop-ural.ru"],
+        ),
+    ]
+
+    with CaptureQueriesContext(connection) as queries:
+        results = email_ingest_many(mailbox=mailbox, messages=[RawMail(raw) for raw in batch])
+
+    assert [r.outcome for r in results] == ["created", "appended", "appended", "appended"]
+    new, old = Ticket.objects.get(subject="Новая"), Ticket.objects.get(subject="Старая")
+    assert [r.ticket_number for r in results] == [new.display_number, new.display_number,
+                                                  old.display_number, new.display_number]  # fmt: skip
+    assert new.comments.count() == 2 and old.comments.count() == 1
+    looked_up = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and '"channels_ticketmessageid"' in q["sql"]
+    ]
+    assert len(looked_up) == 1
+
+
+def test_a_reply_to_a_message_rolled_back_in_its_batch_opens_a_ticket_of_its_own(
+    mailbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from servicedesk.channels.email.intake import RawMail, email_ingest_many
+
+    real = handling._append_or_create
+
+    def fail_after_the_ticket(message: Any, *rest: Any) -> Any:
+        done = real(message, *rest)
+        if message.parsed.subject == "яд":
+            raise RuntimeError("упало после создания обращения")
+        return done
+
+    monkeypatch.setattr(handling, "_append_or_create", fail_after_the_ticket)
+    batch = [
+        mail(message_id="poison@shop-ural.ru", subject="яд"),
+        mail(message_id="r@shop-ural.ru", subject="Re: яд", in_reply_to="poison@shop-ural.ru"),
+    ]
+
+    results = email_ingest_many(mailbox=mailbox, messages=[RawMail(raw) for raw in batch])
+
+    assert [r.outcome for r in results] == ["quarantined", "created"]
+    only = Ticket.objects.get()  # the poison's ticket was rolled back
+    assert results[1].ticket_number == only.display_number
+    assert only.comments.filter(is_public=True).count() == 0

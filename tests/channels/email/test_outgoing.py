@@ -10,6 +10,10 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import formats, timezone, translation
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from servicedesk.channels.email.intake import email_ingest
 from servicedesk.channels.email.models import (
@@ -18,7 +22,11 @@ from servicedesk.channels.email.models import (
     OutboundMessage,
     OutboundStatus,
 )
-from servicedesk.channels.email.outgoing import SEND_MAX_ATTEMPTS, email_outbound_send
+from servicedesk.channels.email.outgoing import (
+    SEND_MAX_ATTEMPTS,
+    email_outbound_send,
+    format_due,
+)
 from servicedesk.channels.email.thread_keys import find_ticket_numbers
 from servicedesk.core import clock
 from servicedesk.tickets.models import Comment, Ticket
@@ -302,3 +310,13 @@ def test_the_secret_link_in_the_acknowledgement_opens_the_guest_page(
 
     assert page.status_code == 200
     assert ticket.display_number in page.content.decode()
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(moment=st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31)))
+def test_deadlines_read_as_django_writes_russian_dates(moment: datetime) -> None:
+    aware = moment.replace(tzinfo=UTC)
+    with translation.override("ru"):
+        expected = formats.date_format(timezone.localtime(aware), "j E Y, H:i")
+    assert format_due(aware) == f"{expected} (МСК)"
+    assert format_due(None) == "не установлен"

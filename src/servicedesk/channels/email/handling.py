@@ -23,7 +23,6 @@ In this order:
 from __future__ import annotations
 
 import io
-import time
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -34,6 +33,7 @@ from servicedesk.accounts.models import Client, Contact, User
 from servicedesk.channels.email.compose import ticket_number_from_message_id
 from servicedesk.channels.email.context import InboundContext, handling_inbound
 from servicedesk.channels.email.loops import AutoReplyKind, BounceInfo
+from servicedesk.channels.email.message_owners import message_owners, record_message_ids
 from servicedesk.channels.email.models import (
     Direction,
     InboundMessage,
@@ -53,9 +53,9 @@ from servicedesk.channels.email.thread_keys import (
     normalise_subject,
 )
 from servicedesk.core import clock
-from servicedesk.core.deferred import insert_rows
 from servicedesk.core.errors import DomainError
 from servicedesk.core.options import desk_options
+from servicedesk.core.snapshots import snapshot
 from servicedesk.tickets.domain.statuses import StatusCategory
 from servicedesk.tickets.models import Channel, Comment, Ticket
 from servicedesk.tickets.services import NewTicket, ticket_attach, ticket_comment, ticket_create
@@ -130,8 +130,7 @@ def handle_message(
         if refused:
             _refuse_attachments(message, ticket, refused, context)
     if not parsed.message_id_synthesised:
-        insert_rows(
-            TicketMessageId,
+        record_message_ids(
             [
                 TicketMessageId(
                     ticket=ticket,
@@ -139,8 +138,7 @@ def handle_message(
                     direction=Direction.INBOUND,
                     created_at=clock.now(),
                 )
-            ],
-            ignore_conflicts=True,
+            ]
         )
     if is_bulk:
         handled.notes.append("письмо из рассылки: автоматический ответ не отправляется")
@@ -190,20 +188,12 @@ def _not_a_request(message: Incoming) -> Handled | None:
 
 # Our Message-IDs start so (see compose.make_message_id); others cannot be ours.
 OUR_ID_PREFIX: Final = "sd."
-_MAILBOX_COUNT_TTL: Final = 5.0
-_mailbox_count: list[float] = []
 
 
+@snapshot("channels.Mailbox")
 def _several_mailboxes() -> bool:
-    """Tell whether a message may have come in through another mailbox too (cached 5 s)."""
-    now = time.monotonic()
-    if not _mailbox_count or now - _mailbox_count[0] > _MAILBOX_COUNT_TTL:
-        _mailbox_count[:] = [now, float(Mailbox.objects.count())]
-    return _mailbox_count[1] > 1
-
-
-def forget_mailbox_count() -> None:
-    _mailbox_count.clear()
+    """Tell whether a message may have come in through another mailbox too."""
+    return Mailbox.objects.count() > 1
 
 
 def _append_or_create(
@@ -410,11 +400,7 @@ def _thread_by_message_ids(parsed: ParsedMessage) -> Ticket | None:
     candidates = candidate_message_ids(parsed)
     if not candidates:
         return None
-    owners = dict(
-        TicketMessageId.objects.filter(message_id__in=candidates).values_list(
-            "message_id", "ticket_id"
-        )
-    )
+    owners = message_owners(candidates)
     for message_id in candidates:
         if message_id in owners:
             return Ticket.objects.select_related("client").get(pk=owners[message_id])
@@ -432,7 +418,9 @@ def _thread_by_message_ids(parsed: ParsedMessage) -> Ticket | None:
     return None
 
 
+@snapshot("channels.Mailbox")
 def _our_domains() -> list[str]:
+    """The domains our Message-IDs are made in: the default sender's and the mailboxes'."""
     domains = {our_domain(None)}
     for address in Mailbox.objects.values_list("address", flat=True):
         domains.add(address.rpartition("@")[2].lower())

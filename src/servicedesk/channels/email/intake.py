@@ -27,6 +27,7 @@ from django.db import IntegrityError, InterfaceError, OperationalError, transact
 
 from servicedesk.accounts.email_contacts import contacts_remembered, normalise_email
 from servicedesk.channels.email.handling import Handled, handle_message, likely_new_request
+from servicedesk.channels.email.message_owners import message_owners_remembered
 from servicedesk.channels.email.models import (
     InboundMessage,
     InboundOutcome,
@@ -37,6 +38,7 @@ from servicedesk.channels.email.models import (
 )
 from servicedesk.channels.email.outgoing import acknowledgements_remembered
 from servicedesk.channels.email.parse import ParsedMessage, parse_message
+from servicedesk.channels.email.thread_keys import candidate_message_ids
 from servicedesk.classification.services import classification_prepared
 from servicedesk.core import clock
 from servicedesk.core.batch import forget_batch_memos
@@ -414,6 +416,9 @@ class _Batch:
             contacts_remembered(senders),
             acknowledgements_remembered(senders, mailbox.ack_interval_minutes, clock.now()),
             loads_remembered(),
+            message_owners_remembered(
+                message_id for one in self.parsed for message_id in candidate_message_ids(one)
+            ),
             nullcontext() if careful else inserts_deferred(),
         ):
             known = _known_ids(
