@@ -18,7 +18,7 @@ from servicedesk.accounts.models import User
 from servicedesk.accounts.roles import Role
 from servicedesk.catalog.models import Service, SlaLevel
 from servicedesk.core.errors import Forbidden, NotFound
-from servicedesk.core.queries import unique_row
+from servicedesk.core.queries import PreparedLookup, unique_row
 from servicedesk.core.snapshots import snapshot
 from servicedesk.sla import selectors as sla
 from servicedesk.tickets.domain.events import TicketEventType
@@ -130,12 +130,16 @@ def access_ticket(actor: User, number: str | int, *, for_update: bool = False) -
     return ticket
 
 
+_SYSTEM_TICKET = PreparedLookup(lambda: one_with_related(Ticket.objects.all()), "number")
+_SYSTEM_TICKET_LOCKED = PreparedLookup(
+    lambda: one_with_related(Ticket.objects.select_for_update(of=("self",))), "number"
+)
+
+
 def system_ticket(number: str | int, *, for_update: bool = False) -> Ticket:
     """Return a ticket for an internal process (mail intake, SLA sweep), no visibility rules."""
-    queryset = one_with_related(Ticket.objects.all())
-    if for_update:
-        queryset = queryset.select_for_update(of=("self",))
-    ticket = unique_row(queryset.filter(number=parse_ticket_number(number)))
+    lookup = _SYSTEM_TICKET_LOCKED if for_update else _SYSTEM_TICKET
+    ticket = lookup.get(parse_ticket_number(number))
     if ticket is None:
         raise NotFound(f"Обращение «{number}» не найдено")
     return ticket
