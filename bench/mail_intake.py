@@ -134,6 +134,7 @@ def run_one(db: str, files_dir: Path, count: int) -> dict[str, object]:
     from servicedesk.channels.email.models import Mailbox
     from servicedesk.channels.email.parse import parse_message
     from servicedesk.channels.management.commands.ingest_email import BATCH
+    from servicedesk.core.runtime import freeze_startup_objects
 
     mailbox = Mailbox.objects.create(
         code="support",
@@ -148,6 +149,7 @@ def run_one(db: str, files_dir: Path, count: int) -> dict[str, object]:
     parse_seconds = time.perf_counter() - started
 
     outcomes: dict[str, int] = {}
+    freeze_startup_objects()  # as `manage.py ingest_email` does for more than one batch
     started = time.perf_counter()
     for first in range(0, len(paths), BATCH):  # as `manage.py ingest_email FILE…` does
         batch = [RawMail(path.read_bytes(), "file") for path in paths[first : first + BATCH]]

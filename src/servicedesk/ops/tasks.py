@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, on_startup
 
+from servicedesk.core.runtime import freeze_startup_objects
 from servicedesk.ops.services import heartbeat_beat
+
+
+@on_startup()
+def settle_worker() -> None:
+    """Each worker, once started: start-up's objects are left out of garbage collection."""
+    freeze_startup_objects()
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -111,3 +111,23 @@ def test_a_database_outage_asks_the_mta_to_try_again_later(
         run("-")
 
     assert exit_info.value.code == 75  # EX_TEMPFAIL: Postfix defers, never bounces
+
+
+def test_an_import_of_many_files_keeps_start_up_objects_out_of_garbage_collection(
+    mailbox: Any, tmp_path: Path
+) -> None:
+    import gc
+
+    paths = []
+    for n in range(51):  # more than one batch
+        path = tmp_path / f"{n}.eml"
+        path.write_bytes(mail(subject=f"Касса {n}", message_id=f"m{n}@x.ru"))
+        paths.append(str(path))
+    gc.unfreeze()
+    try:
+        out, _ = run("--mailbox", "support", *paths)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+    assert out.count("создано обращение") == 51
+    assert Ticket.objects.count() == 51

@@ -15,6 +15,7 @@ from servicedesk.channels.email.intake import (
     email_ingest_many,
 )
 from servicedesk.channels.email.models import InboundMessage, InboundSource, InboundStatus, Mailbox
+from servicedesk.core.runtime import freeze_startup_objects
 
 BATCH = 50
 EX_TEMPFAIL = 75
@@ -54,6 +55,8 @@ class Command(BaseCommand):
         if not files:
             raise CommandError("Укажите файлы .eml или - для стандартного ввода")
         mailbox = self._mailbox(options.get("mailbox"))  # type: ignore[arg-type]
+        if len(files) > BATCH:
+            freeze_startup_objects()  # an import of old mail runs for minutes
         quarantined = 0
         for start in range(0, len(files), BATCH):
             labels, batch = [], []
