@@ -55,6 +55,7 @@ from servicedesk.channels.email.thread_keys import (
 from servicedesk.core import clock
 from servicedesk.core.errors import DomainError
 from servicedesk.core.options import desk_options
+from servicedesk.core.queries import PreparedLookup
 from servicedesk.core.snapshots import snapshot
 from servicedesk.tickets.domain.statuses import StatusCategory
 from servicedesk.tickets.models import Channel, Comment, Ticket
@@ -395,6 +396,10 @@ def _handle_bounce(message: Incoming, bounce: BounceInfo) -> Handled:
     )
 
 
+# Every reply looks its ticket up so: the SQL is built once (see core.queries).
+_TICKET_BY_PK = PreparedLookup(lambda: Ticket.objects.select_related("client"), "pk")
+
+
 def _thread_by_message_ids(parsed: ParsedMessage) -> Ticket | None:
     """Return the ticket that one of the message's parents belongs to, best parent first."""
     candidates = candidate_message_ids(parsed)
@@ -403,7 +408,9 @@ def _thread_by_message_ids(parsed: ParsedMessage) -> Ticket | None:
     owners = message_owners(candidates)
     for message_id in candidates:
         if message_id in owners:
-            return Ticket.objects.select_related("client").get(pk=owners[message_id])
+            owner = _TICKET_BY_PK.get(owners[message_id])
+            if owner is not None:
+                return owner
     # Our own ids carry the ticket number (signed): a reply to a notification whose row
     # was lost, or sent from a copy of the database, still finds its ticket.
     for mailbox_domain in _our_domains():
