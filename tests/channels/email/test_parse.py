@@ -368,3 +368,37 @@ def test_corrupted_corpus_messages_parse_without_raising(path: Path, at: int, ju
     cut = min(at, len(original))
     assert_storable(parse_message(original[:cut] + junk + original[cut + len(junk) :]))
     assert_storable(parse_message(original[:cut]))
+
+
+_NAMES = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),
+    max_size=40,
+)
+_LOCAL = st.from_regex(r"[a-zA-Z0-9][a-zA-Z0-9._+-]{0,20}", fullmatch=True)
+_DOMAIN = st.from_regex(r"[a-z0-9]{1,10}(\.[a-z0-9]{1,10}){0,2}\.(ru|com|test)", fullmatch=True)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=_NAMES, local=_LOCAL, domain=_DOMAIN)
+def test_a_plain_from_header_reads_as_the_client_wrote_it(
+    name: str, local: str, domain: str
+) -> None:
+    """From values of one address and a plain or encoded name skip policy.default's full
+    parser (which also puts a space between a long name's encoded words where there was
+    none); the name and address must read back as the client wrote them."""
+    from email.headerregistry import Address
+    from email.message import EmailMessage
+    from email.parser import BytesParser
+    from email.policy import SMTP
+
+    from servicedesk.channels.email.headers import HeaderReader, _clean_address, _plain_address
+
+    message = EmailMessage()
+    message["From"] = Address(display_name=name, username=local, domain=domain)
+    message["Subject"] = "x"
+    raw = message.as_bytes(policy=SMTP)
+    reader = HeaderReader(BytesParser(policy=parse._POLICY).parsebytes(raw))
+    values = reader.raw["from"]
+    if not all(map(_plain_address, values)):
+        return
+    assert reader.sender() == _clean_address(name, f"{local}@{domain}")

@@ -191,11 +191,26 @@ class HeaderReader:
         raw_values = self.raw.get(name, [])
         if not raw_values:
             return []
+        if all(map(_plain_address, raw_values)):
+            pairs = self._split_addresses(raw_values)
+        else:
+            pairs = self._parsed_addresses(name, raw_values)
+        found = [_clean_address(display_name, address) for display_name, address in pairs]
+        return [pair for pair in found if pair[1] is not None]
+
+    @staticmethod
+    def _split_addresses(raw_values: list[str]) -> list[tuple[str, str]]:
+        return [
+            (decode_header_value(display_name), address)
+            for display_name, address in getaddresses(raw_values)
+        ]
+
+    def _parsed_addresses(self, name: str, raw_values: list[str]) -> list[tuple[str, str]]:
         try:
             parsed_headers = self._message.get_all(name, [])
         except Exception:  # fall back to the raw values below
             parsed_headers = []
-        found: list[Address] = []
+        found: list[tuple[str, str]] = []
         for index, raw_value in enumerate(raw_values):
             pairs = (
                 _structured_addresses(parsed_headers[index])
@@ -205,12 +220,9 @@ class HeaderReader:
             if pairs is None:
                 # policy.default failed, or left raw 8-bit or undecodable words in
                 # a name: split the raw value and decode each name ourselves.
-                pairs = [
-                    (decode_header_value(display_name), address)
-                    for display_name, address in getaddresses([raw_value])
-                ]
-            found.extend(_clean_address(display_name, address) for display_name, address in pairs)
-        return [pair for pair in found if pair[1] is not None]
+                pairs = self._split_addresses([raw_value])
+            found.extend(pairs)
+        return found
 
     def date(self) -> datetime | None:
         """Return the Date header as an aware datetime, or None if absent or absurd."""
@@ -262,6 +274,23 @@ class HeaderReader:
             for name in LOOP_HEADER_NAMES
             if name in self.raw
         )
+
+
+def _plain_address(raw_value: str) -> bool:
+    """Tell whether a value is one address with at most a plain or encoded-word name.
+
+    Such a value reads the same through the standard library's plain splitter as through
+    policy.default's full parser, which took a third of the time of parsing a message;
+    quoting, comments, groups, lists and raw 8-bit bytes go through the full parser.
+    """
+    return (
+        raw_value.isascii()
+        and raw_value.count("<") <= 1
+        and not any(mark in raw_value for mark in _NOT_PLAIN_MARKS)
+    )
+
+
+_NOT_PLAIN_MARKS: Final = ('"', "(", "\\", ";", ":", ",", "[")
 
 
 def _structured_addresses(header: object) -> list[tuple[str, str]] | None:
