@@ -273,6 +273,7 @@ def test_two_web_processes_and_two_workers_share_one_database_and_redis(tmp_path
             f"{bases[0]}/api/v1/tickets",
             json={"subject": f"{desk.run}-hot", "client": "mega"},
             headers={"Authorization": f"Bearer {tokens[0]}"},
+            timeout=30,  # a fresh process may load the classifier first: 5 s ran out once
         )
         ledger.hot = hot.json()["number"]
         ledger.tickets[ledger.hot] = f"{desk.run}-hot"
