@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime
 from email.message import Message
+from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
@@ -388,7 +389,6 @@ def test_a_plain_from_header_reads_as_the_client_wrote_it(
     none); the name and address must read back as the client wrote them."""
     from email.headerregistry import Address
     from email.message import EmailMessage
-    from email.parser import BytesParser
     from email.policy import SMTP
 
     from servicedesk.channels.email.headers import HeaderReader, _clean_address, _plain_address
@@ -402,3 +402,24 @@ def test_a_plain_from_header_reads_as_the_client_wrote_it(
     if not all(map(_plain_address, values)):
         return
     assert reader.sender() == _clean_address(name, f"{local}@{domain}")
+
+
+@pytest.mark.parametrize(
+    ("value", "sender", "addresses"),
+    [
+        ("a@b.ru c@d.ru", (None, "a@b.ru"), ("a@b.ru",)),
+        ("<a@b.ru> Ivan", (None, "a@b.ru"), ("a@b.ru",)),
+        ("Ivan <a@b.ru> x", ("Ivan", "a@b.ru"), ("a@b.ru",)),
+        ("a@b.ru <c@d.ru>", (None, "a@b.ru"), ("a@b.ru",)),
+    ],
+)
+def test_a_from_with_stray_words_is_read_by_the_full_parser(
+    value: str, sender: tuple[str | None, str], addresses: tuple[str, ...]
+) -> None:
+    """The plain splitter would read these as two addresses, the second one broken."""
+    from servicedesk.channels.email.headers import HeaderReader
+
+    raw = f"From: {value}\r\nSubject: x\r\n\r\nтекст".encode()
+    reader = HeaderReader(BytesParser(policy=parse._POLICY).parsebytes(raw))
+    assert reader.sender() == sender
+    assert reader.addresses("from") == addresses
