@@ -12,9 +12,9 @@ from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from servicedesk.core.errors import NotFound
-from servicedesk.tickets import services
 from servicedesk.tickets.models import Ticket
 from servicedesk.tickets.selectors import one_with_related, system_ticket
+from tests.web.helpers import make_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -23,16 +23,9 @@ RELATED = ("client", "outlet", "requester", "requester_user", "assignee", "servi
 
 
 def new(world: dict[str, Any], **fields: Any) -> Ticket:
-    data = {
-        "subject": "Не начислились баллы",
-        "client": world["mega"].code,
-        "channel": "phone",
-        "service": "incident",
-        "outlet": "M-01",
-        "requester_id": world["mega_guest"].pk,
-        "assignee": "agent",
-    } | fields
-    return services.ticket_create(actor=world["agent"], data=services.NewTicket(**data))
+    """A ticket with every relation the system fetch joins filled in."""
+    everything = {"outlet": "M-01", "requester_id": world["mega_guest"].pk, "assignee": "agent"}
+    return make_ticket(world, **(everything | fields))
 
 
 def test_a_system_fetch_returns_the_ticket_with_every_relation_loaded(

@@ -23,6 +23,19 @@ def corpus(name: str) -> bytes:
     return (CORPUS / name).read_bytes()
 
 
+def poison_fails_after_its_ticket(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the message with subject «яд» fail once its ticket (and contact) are written."""
+    real = handling._append_or_create
+
+    def fail_after_the_ticket(message: Any, *rest: Any) -> Any:
+        done = real(message, *rest)
+        if message.parsed.subject == "яд":
+            raise RuntimeError("упало после создания обращения")
+        return done
+
+    monkeypatch.setattr(handling, "_append_or_create", fail_after_the_ticket)
+
+
 def test_new_message_opens_a_ticket_for_a_new_guest_of_the_mailbox_client(mailbox: Any) -> None:
     result = email_ingest(mailbox=mailbox, raw=mail())
 
@@ -329,15 +342,7 @@ def test_a_message_rolled_back_in_a_batch_leaves_nothing_the_next_one_relies_on(
     from servicedesk.channels.email.intake import RawMail, email_ingest_many
     from servicedesk.channels.email.models import OutboundKind, OutboundMessage
 
-    real = handling._append_or_create
-
-    def fail_after_the_ticket(message: Any, *rest: Any) -> Any:
-        done = real(message, *rest)
-        if message.parsed.subject == "яд":
-            raise RuntimeError("упало после создания обращения")
-        return done
-
-    monkeypatch.setattr(handling, "_append_or_create", fail_after_the_ticket)
+    poison_fails_after_its_ticket(monkeypatch)
     sender = "Новый <new@shop-ural.ru>"
     batch = [mail(sender=sender, subject="яд"), mail(sender=sender, subject="Касса 5")]
 
@@ -563,15 +568,7 @@ def test_a_reply_to_a_message_rolled_back_in_its_batch_opens_a_ticket_of_its_own
 ) -> None:
     from servicedesk.channels.email.intake import RawMail, email_ingest_many
 
-    real = handling._append_or_create
-
-    def fail_after_the_ticket(message: Any, *rest: Any) -> Any:
-        done = real(message, *rest)
-        if message.parsed.subject == "яд":
-            raise RuntimeError("упало после создания обращения")
-        return done
-
-    monkeypatch.setattr(handling, "_append_or_create", fail_after_the_ticket)
+    poison_fails_after_its_ticket(monkeypatch)
     batch = [
         mail(message_id="poison@shop-ural.ru", subject="яд"),
         mail(message_id="r@shop-ural.ru", subject="Re: яд", in_reply_to="poison@shop-ural.ru"),
