@@ -2,11 +2,14 @@
 `email` package for every script in bench/):  messages per second through parse + store, on SQLite and PostgreSQL.
 
 Usage:  .venv/bin/python bench/mail_intake.py [--messages 10000] [--db sqlite,postgres]
+            [--jobs 1,auto]
 
 Builds a corpus of N messages (variations of tests/channels/email/corpus plus new
 requests and replies threaded to earlier ones, ~10 % with a small attachment),
-writes them as .eml files, and ingests every file through `email_ingest` — the path
-`manage.py ingest_email` and the IMAP poller take: parse, de-duplicate, store the raw
+writes them as .eml files, and ingests every file as `manage.py ingest_email FILE…`
+does: in one process (`--jobs 1`, the path the IMAP poller takes too), and in as many
+processes as the command starts by default (`auto`: one per core, see
+`channels.email.import_jobs`). For each message: parse, de-duplicate, store the raw
 message, open a ticket or add a comment, keep the raw .eml with the ticket, record the
 acknowledgement (queued, not sent). Each database is created fresh for the run:
 SQLite in a temporary directory, PostgreSQL as BENCH_EMAIL_DATABASE_URL (default
@@ -115,7 +118,7 @@ def _reply(original: tuple[str, str, str], index: int) -> bytes:
 # --- one database, in a child process -------------------------------------------------
 
 
-def run_one(db: str, files_dir: Path, count: int) -> dict[str, object]:
+def run_one(db: str, files_dir: Path, count: int, jobs: str) -> dict[str, object]:
     work = Path(tempfile.mkdtemp(prefix="sd-email-bench-"))
     os.environ["DATA_DIR"] = str(work)
     if db == "sqlite":
@@ -130,6 +133,7 @@ def run_one(db: str, files_dir: Path, count: int) -> dict[str, object]:
     _setup.migrate_and_configure()
 
     from servicedesk.accounts.models import Client
+    from servicedesk.channels.email.import_jobs import MailFile, default_jobs, ingest_files
     from servicedesk.channels.email.intake import RawMail, email_ingest_many
     from servicedesk.channels.email.models import Mailbox
     from servicedesk.channels.email.parse import parse_message
@@ -149,16 +153,27 @@ def run_one(db: str, files_dir: Path, count: int) -> dict[str, object]:
     parse_seconds = time.perf_counter() - started
 
     outcomes: dict[str, int] = {}
+    processes = default_jobs(len(paths), BATCH) if jobs == "auto" else int(jobs)
     freeze_startup_objects()  # as `manage.py ingest_email` does for more than one batch
     started = time.perf_counter()
-    for first in range(0, len(paths), BATCH):  # as `manage.py ingest_email FILE…` does
-        batch = [RawMail(path.read_bytes(), "file") for path in paths[first : first + BATCH]]
-        for result in email_ingest_many(mailbox=mailbox, messages=batch):
-            outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
+    if processes == 1:
+        for first in range(0, len(paths), BATCH):  # as `manage.py ingest_email FILE…` does
+            batch = [RawMail(path.read_bytes(), "file") for path in paths[first : first + BATCH]]
+            for result in email_ingest_many(mailbox=mailbox, messages=batch):
+                outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
+    else:
+        ingest_files(
+            mailbox=mailbox,
+            files=[MailFile(path.name, path) for path in paths],
+            jobs=processes,
+            batch=BATCH,
+            report=lambda one: outcomes.update({one.outcome: outcomes.get(one.outcome, 0) + 1}),
+        )
     seconds = time.perf_counter() - started
     shutil.rmtree(work, ignore_errors=True)
     return {
         "db": db,
+        "jobs": processes,
         "messages": len(paths),
         "parse_rate": len(paths) / parse_seconds,
         "seconds": seconds,
@@ -184,11 +199,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--db", default="sqlite,postgres")
+    parser.add_argument("--jobs", default="1,auto", help="processes: numbers or auto")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--child-jobs", help=argparse.SUPPRESS)
     parser.add_argument("--files", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(run_one(args.child, Path(args.files), args.messages)))
+        print(json.dumps(run_one(args.child, Path(args.files), args.messages, args.child_jobs)))
         return
 
     files_dir = Path(tempfile.mkdtemp(prefix="sd-email-corpus-"))
@@ -199,25 +216,26 @@ def main() -> None:
     )
     rows = []
     for db in args.db.split(","):
-        child = subprocess.run(
-            [sys.executable, __file__, "--child", db, "--files", str(files_dir),
-             "--messages", str(args.messages)],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        if child.returncode != 0:
-            print(f"{db}: failed\n{child.stderr[-3000:]}")
-            continue
-        rows.append(json.loads(child.stdout.strip().splitlines()[-1]))
+        for jobs in args.jobs.split(","):
+            child = subprocess.run(
+                [sys.executable, __file__, "--child", db, "--child-jobs", jobs,
+                 "--files", str(files_dir), "--messages", str(args.messages)],
+                capture_output=True, text=True, check=False,
+            )  # fmt: skip
+            if child.returncode != 0:
+                print(f"{db}, {jobs} processes: failed\n{child.stderr[-3000:]}")
+                continue
+            rows.append(json.loads(child.stdout.strip().splitlines()[-1]))
     shutil.rmtree(files_dir, ignore_errors=True)
 
     print()
-    print(f"{'database':<10} {'messages':>8} {'parse only/s':>13} {'parse+store s':>14} "
-          f"{'msg/s':>7} {'target':>7}  outcomes")  # fmt: skip
+    print(f"{'database':<10} {'processes':>9} {'messages':>8} {'parse only/s':>13} "
+          f"{'parse+store s':>14} {'msg/s':>7} {'target':>7}  outcomes")  # fmt: skip
     for row in rows:
         ok = "ok" if float(row["rate"]) >= TARGET else "BELOW"  # type: ignore[arg-type]
         outcomes = ", ".join(f"{k} {v}" for k, v in sorted(row["outcomes"].items()))  # type: ignore[attr-defined]
         print(
-            f"{row['db']:<10} {row['messages']:>8} {row['parse_rate']:>13.0f} "
+            f"{row['db']:<10} {row['jobs']:>9} {row['messages']:>8} {row['parse_rate']:>13.0f} "
             f"{row['seconds']:>14.1f} {row['rate']:>7.0f} {ok:>7}  {outcomes}"
         )
 

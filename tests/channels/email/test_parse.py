@@ -423,3 +423,27 @@ def test_a_from_with_stray_words_is_read_by_the_full_parser(
     reader = HeaderReader(BytesParser(policy=parse._POLICY).parsebytes(raw))
     assert reader.sender() == sender
     assert reader.addresses("from") == addresses
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        *(path.read_bytes() for path in CORPUS),
+        b"",
+        b"\x00\x01 not an e-mail at all",
+        b"Subject: only a subject\r\n\r\nbody",
+        b"From: a@b.ru\r\nMessage-ID: <x@y>\r\nIn-Reply-To: <p@q> (comment)\r\n\r\n",
+    ],
+    ids=[*(path.stem for path in CORPUS), "empty", "binary", "subject-only", "headers-only"],
+)
+def test_threading_headers_alone_read_as_the_full_parse_reads_them(raw: bytes) -> None:
+    full = parse_message(raw)
+
+    alone = parse.read_threading_headers(raw)
+
+    assert (alone.message_id, alone.in_reply_to, alone.references) == (
+        full.message_id,
+        full.in_reply_to,
+        full.references,
+    )
+    assert (alone.subject, alone.from_address) == (full.subject, full.from_address)

@@ -16,7 +16,7 @@ import logging
 import traceback
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
@@ -353,7 +353,12 @@ def _store_raw(raw: bytes, received_at: datetime) -> str:
     return default_storage.save(raw_mail_path(received_at), ContentFile(raw))
 
 
-def email_ingest_many(*, mailbox: Mailbox, messages: Sequence[RawMail]) -> list[IngestResult]:
+def email_ingest_many(
+    *,
+    mailbox: Mailbox,
+    messages: Sequence[RawMail],
+    write_turn: AbstractContextManager[object] | None = None,
+) -> list[IngestResult]:
     """Ingest a batch in one transaction; a message that fails is quarantined alone.
 
     One commit for the batch instead of one per message. The caller flags the batch on
@@ -369,6 +374,9 @@ def email_ingest_many(*, mailbox: Mailbox, messages: Sequence[RawMail]) -> list[
     fails, that attempt is rolled back whole and the batch is done again carefully,
     each message in a savepoint of its own, so the one that fails is quarantined alone
     and the others go on.
+
+    `write_turn` is held around the transactions only (parsing and classifying come
+    before): processes importing into one SQLite file take turns with it.
     """
     with RawFiles(messages) as files:  # written while the batch is parsed and handled
         parsed = [parse_message(message.raw) for message in messages]
@@ -382,7 +390,7 @@ def email_ingest_many(*, mailbox: Mailbox, messages: Sequence[RawMail]) -> list[
             if (text := likely_new_request(mailbox, one, message.raw)) is not None
         ]
         batch = _Batch(mailbox, messages, parsed, fingerprints, files)
-        with classification_prepared(requests):
+        with classification_prepared(requests), write_turn or nullcontext():
             try:
                 results = batch.ingest(careful=False)
             except (OperationalError, InterfaceError):

@@ -8,6 +8,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
+from servicedesk.channels.email.import_jobs import (
+    Imported,
+    ImportInterrupted,
+    MailFile,
+    default_jobs,
+    ingest_files,
+    why_one_process,
+)
 from servicedesk.channels.email.intake import (
     QUARANTINED,
     RawMail,
@@ -32,6 +40,15 @@ class Command(BaseCommand):
         parser.add_argument("files", nargs="*", help="файлы .eml, или - для стандартного ввода")
         parser.add_argument("--mailbox", help="код ящика (не нужен, если ящик один)")
         parser.add_argument(
+            "--jobs",
+            type=int,
+            help=(
+                "сколько процессов принимают письма (по умолчанию по числу ядер, если "
+                "файлов больше 100); письма одной переписки, одного отправителя и одного "
+                "обращения принимает один процесс по порядку"
+            ),
+        )
+        parser.add_argument(
             "--retry-quarantined",
             action="store_true",
             help="повторить обработку писем в карантине",
@@ -55,8 +72,12 @@ class Command(BaseCommand):
         if not files:
             raise CommandError("Укажите файлы .eml или - для стандартного ввода")
         mailbox = self._mailbox(options.get("mailbox"))  # type: ignore[arg-type]
+        jobs = self._jobs(options.get("jobs"), files)  # type: ignore[arg-type]
         if len(files) > BATCH:
             freeze_startup_objects()  # an import of old mail runs for minutes
+        if jobs > 1:
+            self._in_processes(mailbox, files, jobs)
+            return
         quarantined = 0
         for start in range(0, len(files), BATCH):
             labels, batch = [], []
@@ -70,6 +91,48 @@ class Command(BaseCommand):
             ):
                 quarantined += result.outcome == QUARANTINED
                 self.stdout.write(f"{label}: {result.describe()}")
+        self._tell_quarantined(quarantined)
+
+    def _jobs(self, requested: int | None, files: list[str]) -> int:
+        if requested is not None and requested < 1:
+            raise CommandError("--jobs: нужно целое число от 1")
+        jobs = requested or default_jobs(len(files), BATCH)
+        if jobs > 1 and "-" in files:
+            jobs = 1  # standard input is read once, by this process
+        if jobs > 1 and (why := why_one_process()) is not None:
+            self.stderr.write(f"письма принимает один процесс: {why}")
+            jobs = 1
+        return jobs
+
+    def _in_processes(self, mailbox: Mailbox, files: list[str], jobs: int) -> None:
+        for name in files:
+            if not Path(name).is_file():
+                raise CommandError(f"Нет такого файла: {name}")
+        quarantined = 0
+
+        def report(one: Imported) -> None:
+            nonlocal quarantined
+            quarantined += one.outcome == QUARANTINED
+            self.stdout.write(f"{one.label}: {one.description}")
+
+        self.stderr.write(f"письма принимают процессов: {jobs}")
+        try:
+            ingest_files(
+                mailbox=mailbox,
+                files=[MailFile(name, Path(name)) for name in files],
+                jobs=jobs,
+                batch=BATCH,
+                report=report,
+            )
+        except ImportInterrupted as error:
+            self._tell_quarantined(quarantined)
+            raise CommandError(
+                f"приём прерван: {error}\nПринятое сохранено; повторный запуск с теми же "
+                "файлами пропустит уже принятые письма."
+            ) from error
+        self._tell_quarantined(quarantined)
+
+    def _tell_quarantined(self, quarantined: int) -> None:
         if quarantined:
             # Still stored (in quarantine): the MTA must not bounce or resend the mail.
             self.stderr.write(f"в карантине: {quarantined} — см. админку «Входящие письма»")
