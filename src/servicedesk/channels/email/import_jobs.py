@@ -23,6 +23,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing.queues import Queue
 from pathlib import Path
 from typing import Final
@@ -101,11 +102,22 @@ def ingest_files(
 
     Raises ImportInterrupted when a worker fails; the batches reported are committed.
     """
-    report_batch(ingest_batch(mailbox, files[:batch]), report)
     rest = files[batch:]
     if not rest:
+        report_batch(ingest_batch(mailbox, files), report)
         return
-    parts = [[rest[i] for i in part] for part in split_for_jobs(_keys_of(rest), jobs)]
+    prefix = desk_options().ticket_number_prefix
+    _ready_to_fork()
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        # The other processes read the headers of the rest while this one does the first batch.
+        reading = pool.map_async(
+            partial(_header_keys, prefix=prefix),
+            [file.path for file in rest],
+            chunksize=len(rest) // (4 * jobs) + 1,
+        )
+        report_batch(ingest_batch(mailbox, files[:batch]), report)
+        header_keys = reading.get()
+    parts = [[rest[i] for i in part] for part in split_for_jobs(_keys_of(header_keys), jobs)]
     with tempfile.TemporaryDirectory(prefix="sd-import-") as directory:
         turn = Path(directory) / "sqlite-write-turn" if connection.vendor == "sqlite" else None
         _in_processes(mailbox, parts, batch, turn, report)
@@ -196,29 +208,36 @@ def _busy(error: OperationalError) -> bool:
     return "database is locked" in str(error)
 
 
-def _keys_of(files: Sequence[MailFile]) -> list[set[str]]:
-    """Name what each message shares with others: sender, Message-IDs, tickets."""
-    headers = [read_threading_headers(file.path.read_bytes()) for file in files]
-    prefix = desk_options().ticket_number_prefix
-    keys: list[set[str]] = []
-    referenced: set[str] = set()
-    for one in headers:
-        parents = candidate_message_ids(one)
-        referenced.update(parents)
-        message_keys = {f"id:{one.message_id}", *(f"id:{parent}" for parent in parents)}
-        if sender := normalise_email(one.from_address):
-            message_keys.add(f"from:{sender}")
-        message_keys.update(f"ticket:{n}" for n in find_ticket_numbers(one.subject, prefix))
-        keys.append(message_keys)
-    # A reply to an old ticket's message and a mail tagged with that ticket's number
-    # touch the same ticket: one process for both.
+def _header_keys(path: Path, prefix: str) -> tuple[set[str], tuple[str, ...]]:
+    """Name what a message shares with others by its headers: sender, Message-IDs, tags.
+
+    Also return the Message-IDs it answers, to be looked up in the database.
+    """
+    one = read_threading_headers(path.read_bytes())
+    parents = candidate_message_ids(one)
+    keys = {f"id:{one.message_id}", *(f"id:{parent}" for parent in parents)}
+    if sender := normalise_email(one.from_address):
+        keys.add(f"from:{sender}")
+    keys.update(f"ticket:{number}" for number in find_ticket_numbers(one.subject, prefix))
+    return keys, parents
+
+
+def _keys_of(header_keys: list[tuple[set[str], tuple[str, ...]]]) -> list[set[str]]:
+    """Add to each message's keys the old tickets its parents belong to.
+
+    A reply to an old ticket's message and a mail tagged with that ticket's number touch
+    the same ticket: one process for both.
+    """
+    referenced = {parent for _, parents in header_keys for parent in parents}
     owners = message_owners(sorted(referenced))
     numbers = dict(Ticket.objects.filter(pk__in=set(owners.values())).values_list("pk", "number"))
-    for message_keys in keys:
-        for key in list(message_keys):
-            owner = owners.get(key[3:]) if key.startswith("id:") else None
+    keys = []
+    for message_keys, parents in header_keys:
+        for parent in parents:
+            owner = owners.get(parent)
             if owner is not None and owner in numbers:
                 message_keys.add(f"ticket:{numbers[owner]}")
+        keys.append(message_keys)
     return keys
 
 
