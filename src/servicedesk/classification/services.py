@@ -140,7 +140,9 @@ def classification_suggest(subject: str, text: str) -> Suggestion | None:
     clipped = clip_for_classification(subject, text)
     prepared = _prepared.get()
     if prepared:
-        found = prepared.get(normalise_for_classification(*clipped))
+        # The same request as prepared (the usual case) is found without normalising it
+        # again: that is 0.2 ms of a new mail ticket, inside the batch's transaction.
+        found = prepared.get(clipped) or prepared.get(normalise_for_classification(*clipped))
         if found is not None:
             return found
     classifier = _serving_classifier(state)
@@ -159,7 +161,8 @@ def _suggestion(
     )
 
 
-_prepared: ContextVar[dict[str, Suggestion] | None] = ContextVar(
+# Keyed by the clipped (subject, text) and by the normalised document made of it.
+_prepared: ContextVar[dict[tuple[str, str] | str, Suggestion] | None] = ContextVar(
     "classification_prepared", default=None
 )
 
@@ -172,21 +175,19 @@ def classification_prepared(requests: Sequence[tuple[str, str]]) -> Iterator[Non
     answers a request classified here without calling the model again. A failure here
     only loses the speed-up: each request is then classified on its own.
     """
-    prepared: dict[str, Suggestion] = {}
+    prepared: dict[tuple[str, str] | str, Suggestion] = {}
     state = _desk_state()
     if state.enabled and requests:
-        documents = [
-            normalise_for_classification(*clip_for_classification(subject, text))
-            for subject, text in requests
-        ]
+        clipped = [clip_for_classification(subject, text) for subject, text in requests]
+        documents = [normalise_for_classification(*request) for request in clipped]
         try:
             classifier = _serving_classifier(state)
             ranked_rows = classifier.predict_documents(documents, top_k=len(classifier.labels))
         except Exception:
             logger.exception("classifier failed for a batch; requests are classified one by one")
         else:
-            for document, ranked in zip(documents, ranked_rows, strict=True):
-                prepared[document] = _suggestion(classifier, state, ranked)
+            for request, document, ranked in zip(clipped, documents, ranked_rows, strict=True):
+                prepared[request] = prepared[document] = _suggestion(classifier, state, ranked)
     token = _prepared.set(prepared)
     try:
         yield
