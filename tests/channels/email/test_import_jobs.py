@@ -215,3 +215,14 @@ def test_the_write_turn_is_held_around_the_batch_transaction_only(mailbox: Any) 
     email_ingest_many(mailbox=mailbox, messages=[RawMail(mail())], write_turn=turn())
 
     assert seen == [("taken", False, 0), ("given back", False, 1)]
+
+
+@pytest.mark.django_db(transaction=False)
+def test_inside_a_transaction_the_import_stays_in_one_process(mailbox: Any, tmp_path: Path) -> None:
+    files = conversations(tmp_path, count=40)
+
+    out, err = run("--jobs", "2", *files)
+
+    assert "письма принимает один процесс: приём идёт внутри транзакции" in err
+    assert out.count("создано обращение") == 40
+    assert out.count("добавлено к обращению") == 80

@@ -85,6 +85,8 @@ def why_one_process() -> str | None:
     """Tell why this database or platform cannot be shared by forked processes, or None."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return "этой системе недоступен fork"
+    if connection.in_atomic_block:
+        return "приём идёт внутри транзакции, её данных другие процессы не видят"
     if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
         return "база SQLite в памяти не видна другим процессам"
     return None
