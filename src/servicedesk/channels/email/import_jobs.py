@@ -1,14 +1,14 @@
 """Import many files of mail with several processes: `manage.py ingest_email --jobs N`.
 
 Handling a message is Python work and database round trips in turn, so one process
-leaves a second core (and the database server) idle. The first batch is handled here,
-before any process starts: it is the oldest mail, and handling it loads what every
-process needs (the classifier, the dictionaries, the templates) once, shared by the
-forked processes. The rest is split by `import_split`: a conversation, a sender and a
-ticket stay in one process, in the order given. Each forked process handles its part
-batch by batch, exactly as the one-process import does, and reports every batch once it
-is committed; the caller prints it. A process that fails stops the import with what was
-committed kept: importing the same files again skips what is in already.
+leaves a second core (and the database server) idle. The first batch is handled here
+while forked processes read the headers of the rest: it is the oldest mail, and handling
+it loads what every process needs (the classifier, the dictionaries, the templates) once,
+shared by the processes forked next. The rest is split by `import_split`: a conversation,
+a sender and a ticket stay in one process, in the order given. Each process handles its
+part batch by batch, exactly as the one-process import does, and reports every batch once
+it is committed; the caller prints it. A process that fails leaves the others to finish;
+then the import reports the failure, and importing the same files again skips what is in.
 """
 
 from __future__ import annotations
